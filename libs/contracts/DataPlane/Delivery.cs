@@ -1,0 +1,15 @@
+namespace ChatPlatform.Contracts.DataPlane;
+
+/// <summary>
+/// A message on its way to the gateways that hold its recipients: the router publishes the same
+/// delivery once on each such gateway's channel, and the gateway resolves <see cref="Target"/>
+/// against its own sockets.
+/// </summary>
+public sealed record Delivery(
+    string MessageId,
+    long Timestamp,
+    string FromUser,
+    string FromConnection,
+    MessageTarget Target,
+    ReadOnlyMemory<byte> Body,
+    string? TraceParent);

@@ -1,0 +1,11 @@
+namespace ChatPlatform.Contracts.DataPlane;
+
+/// <summary>How a router disposed of a message. The numeric values are on the wire.</summary>
+public enum SendStatus : byte
+{
+    /// <summary>Published to every gateway holding a recipient; at least one received it.</summary>
+    Routed = 1,
+
+    /// <summary>The target has no live connection.</summary>
+    Offline = 2,
+}

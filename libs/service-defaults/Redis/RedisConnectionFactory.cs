@@ -1,0 +1,31 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatPlatform.ServiceDefaults.Redis;
+
+/// <summary>Creates the process's single <see cref="ConnectionMultiplexer"/>.</summary>
+internal static class RedisConnectionFactory
+{
+    public static IConnectionMultiplexer Connect(IOptions<RedisOptions> options, ServiceIdentity identity, ILogger logger)
+    {
+        var configuration = ConfigurationOptions.Parse(options.Value.ConnectionString);
+
+        // Start even when Redis is down: the multiplexer keeps reconnecting (and resubscribing)
+        // in the background while readiness reports the outage.
+        configuration.AbortOnConnectFail = false;
+        configuration.ClientName ??= $"{identity.ServiceName}-{identity.InstanceId}";
+        configuration.KeepAlive = 5;
+        configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
+
+        var multiplexer = ConnectionMultiplexer.Connect(configuration);
+        multiplexer.ConnectionFailed += (_, e) => Log.RedisConnectionFailed(logger, e.EndPoint?.ToString(), e.FailureType.ToString(), e.Exception);
+        multiplexer.ConnectionRestored += (_, e) => Log.RedisConnectionRestored(logger, e.EndPoint?.ToString());
+        if (!multiplexer.IsConnected)
+        {
+            Log.RedisNotConnectedAtStart(logger, configuration.ToString(includePassword: false));
+        }
+
+        return multiplexer;
+    }
+}

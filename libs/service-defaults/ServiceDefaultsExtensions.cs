@@ -1,0 +1,73 @@
+using System.Security.Cryptography;
+using ChatPlatform.ServiceDefaults.Redis;
+using ChatPlatform.ServiceDefaults.Telemetry;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatPlatform.ServiceDefaults;
+
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>
+    /// What every service sets up the same way: console logging, OpenTelemetry export, the
+    /// <c>/healthz</c> and <c>/readyz</c> checks, the process's one Redis connection, and the
+    /// options every service shares.
+    /// </summary>
+    public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
+    {
+        var identity = new ServiceIdentity(serviceName, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
+        builder.Services.AddSingleton(identity);
+
+        builder.Logging.AddSimpleConsole(console =>
+        {
+            console.SingleLine = true;
+            console.TimestampFormat = "HH:mm:ss.fff ";
+            console.UseUtcTimestamp = true;
+        });
+
+        builder.Services.AddHostedService<TelemetryService>();
+
+        builder.Services.AddOptions<RedisOptions>()
+            .BindConfiguration(RedisOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddSingleton(provider => RedisConnectionFactory.Connect(
+            provider.GetRequiredService<IOptions<RedisOptions>>(),
+            identity,
+            provider.GetRequiredService<ILoggerFactory>().CreateLogger("ChatPlatform.Redis")));
+
+        builder.Services.AddOptions<ShardingOptions>()
+            .BindConfiguration(ShardingOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live])
+            .AddCheck<RedisHealthCheck>("redis", tags: [HealthTags.Ready]);
+
+        builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        return builder;
+    }
+
+    /// <summary>Maps <c>/healthz</c> (the process is alive) and <c>/readyz</c> (it can do its work).</summary>
+    public static WebApplication MapDefaultEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthTags.Live),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = check => check.Tags.Contains(HealthTags.Ready),
+            ResponseWriter = HealthResponseWriter.WriteAsync,
+        });
+        return app;
+    }
+}

@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Runs the whole platform on this machine: Redis, RabbitMQ, presence, two routers and two
+# gateways. Installs what is missing (Debian packages, the .NET build), waits until every
+# service is ready, prints the URLs, and stops everything it started on Ctrl-C or SIGTERM.
+#
+# Ports (override with environment variables):
+#   GATEWAY_PORTS="8081 8082"  ROUTER_PORTS="8091 8092"  PRESENCE_PORT=8090
+#   REDIS_PORT=6380  AMQP_PORT=5673  (not the defaults, so a system Redis or RabbitMQ can keep running)
+set -euo pipefail
+
+cd "$(dirname "$0")"
+root=$(pwd)
+state="$root/.run"
+logs="$state/logs"
+
+GATEWAY_PORTS=${GATEWAY_PORTS:-"8081 8082"}
+ROUTER_PORTS=${ROUTER_PORTS:-"8091 8092"}
+PRESENCE_PORT=${PRESENCE_PORT:-8090}
+REDIS_PORT=${REDIS_PORT:-6380}
+AMQP_PORT=${AMQP_PORT:-5673}
+EPMD_PORT=${EPMD_PORT:-4380}
+CONFIGURATION=${CONFIGURATION:-Release}
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+# --- install what is missing -------------------------------------------------------------
+source "$root/tools/install-servers.sh"
+install_servers
+
+if ! command -v dotnet >/dev/null; then
+  echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download" >&2
+  exit 1
+fi
+
+say "Building ($CONFIGURATION)"
+dotnet build "$root/ChatPlatform.sln" -c "$CONFIGURATION" -v quiet -nologo
+
+# --- start ---------------------------------------------------------------------------------
+rm -rf "$state"
+mkdir -p "$logs"
+pids=()
+
+stop_all() {
+  trap - EXIT INT TERM
+  say "Stopping"
+  # Services first (they drain connections), then the servers they need.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do
+    kill -TERM "${pids[i]}" 2>/dev/null || true
+    wait "${pids[i]}" 2>/dev/null || true
+  done
+  ERL_EPMD_PORT=$EPMD_PORT epmd -kill >/dev/null 2>&1 || true
+  exit 0
+}
+trap stop_all EXIT INT TERM
+
+start() { # name, command...
+  local name=$1
+  shift
+  "$@" >"$logs/$name.log" 2>&1 &
+  pids+=($!)
+}
+
+wait_for() { # name, test command...
+  local name=$1
+  shift
+  for _ in $(seq 1 120); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 0.5
+  done
+  echo "$name did not become ready; see $logs/$name.log" >&2
+  tail -n 20 "$logs/$name.log" >&2 || true
+  exit 1
+}
+
+say "Starting Redis on 127.0.0.1:$REDIS_PORT"
+start redis redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no
+wait_for redis redis-cli -p "$REDIS_PORT" ping
+
+say "Starting RabbitMQ on 127.0.0.1:$AMQP_PORT"
+rabbit="$state/rabbitmq"
+mkdir -p "$rabbit/home" "$rabbit/mnesia" "$rabbit/log"
+echo '[].' >"$rabbit/enabled_plugins"
+start rabbitmq env HOME="$rabbit/home" \
+  RABBITMQ_NODENAME="chat-local@localhost" RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT="$AMQP_PORT" \
+  RABBITMQ_DIST_PORT=$((AMQP_PORT + 20000)) ERL_EPMD_PORT="$EPMD_PORT" \
+  RABBITMQ_MNESIA_BASE="$rabbit/mnesia" RABBITMQ_LOG_BASE="$rabbit/log" \
+  RABBITMQ_ENABLED_PLUGINS_FILE="$rabbit/enabled_plugins" RABBITMQ_CONFIG_FILE="$rabbit/none" \
+  /usr/lib/rabbitmq/bin/rabbitmq-server
+wait_for rabbitmq bash -c "exec 3<>/dev/tcp/127.0.0.1/$AMQP_PORT"
+
+export Redis__ConnectionString="127.0.0.1:$REDIS_PORT"
+export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$AMQP_PORT"
+export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
+
+service() { # name, project folder, assembly, port, environment...
+  local name=$1 dir="$root/services/$2/bin/$CONFIGURATION/net10.0" assembly=$3 port=$4
+  shift 4
+  # Run from the output folder so the service finds its appsettings.json.
+  start "$name" bash -c 'cd "$1" && shift && exec env "$@"' _ "$dir" "$@" \
+    dotnet "$assembly.dll" --urls "http://127.0.0.1:$port"
+}
+
+say "Starting presence, routers and gateways"
+service presence presence ChatPlatform.Presence "$PRESENCE_PORT"
+n=0
+for port in $ROUTER_PORTS; do
+  n=$((n + 1))
+  service "router-$n" router ChatPlatform.Router "$port" Router__Id="router-$n"
+done
+n=0
+for port in $GATEWAY_PORTS; do
+  n=$((n + 1))
+  service "gateway-$n" gateway ChatPlatform.Gateway "$port" Gateway__Id="gateway-$n"
+done
+
+wait_for presence curl -fsS "http://127.0.0.1:$PRESENCE_PORT/readyz"
+n=0
+for port in $ROUTER_PORTS; do
+  n=$((n + 1))
+  wait_for "router-$n" curl -fsS "http://127.0.0.1:$port/readyz"
+done
+n=0
+for port in $GATEWAY_PORTS; do
+  n=$((n + 1))
+  wait_for "gateway-$n" curl -fsS "http://127.0.0.1:$port/readyz"
+done
+
+say "ChatPlatform is running (logs in $logs)"
+for port in $GATEWAY_PORTS; do
+  echo "  gateway   ws://127.0.0.1:$port/ws?user=NAME"
+done
+echo "  presence  http://127.0.0.1:$PRESENCE_PORT/readyz"
+for port in $ROUTER_PORTS; do
+  echo "  router    http://127.0.0.1:$port/readyz"
+done
+echo "Try it: npx wscat -c 'ws://127.0.0.1:8081/ws?user=alice'   (see README.md)"
+echo "Press Ctrl-C to stop."
+
+# Stop everything if any process exits on its own.
+wait -n "${pids[@]}" || true
+say "A process exited; see $logs"

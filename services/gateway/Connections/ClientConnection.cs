@@ -1,0 +1,123 @@
+using System.Net.WebSockets;
+using System.Threading.Channels;
+
+namespace ChatPlatform.Gateway.Connections;
+
+/// <summary>
+/// One client's WebSocket connection. Frames to the client go through a bounded queue that one
+/// sender loop drains, so whoever queues a frame (often the Redis dispatch, for many clients)
+/// never waits on a slow socket. A client that lets its queue fill up is disconnected with 1008
+/// and its queued frames are dropped. Once closing starts, the close must finish within the
+/// close timeout or the socket is aborted.
+/// </summary>
+internal sealed class ClientConnection
+{
+    private readonly Channel<byte[]> _outbound;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly TimeSpan _closeTimeout;
+    private int _closing;
+    private volatile bool _dropQueued;
+    private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
+    private string _closeReason = "";
+
+    public ClientConnection(string id, string userId, int queueCapacity, TimeSpan closeTimeout)
+    {
+        Id = id;
+        UserId = userId;
+        Self = [this];
+        _closeTimeout = closeTimeout;
+        _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(queueCapacity)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public string Id { get; }
+
+    public string UserId { get; }
+
+    /// <summary>This connection as a one-element list, allocated once for delivery lookups.</summary>
+    public ClientConnection[] Self { get; }
+
+    public bool IsClosing => Volatile.Read(ref _closing) != 0;
+
+    /// <summary>How the connection ended: a close code, or "aborted" when the socket failed.</summary>
+    public string CloseDescription { get; private set; } = "open";
+
+    /// <summary>Queues a frame for the client.</summary>
+    /// <returns>False when the connection is closing, or its queue was full (which closes it).</returns>
+    public bool TrySend(byte[] frame)
+    {
+        if (_outbound.Writer.TryWrite(frame))
+        {
+            return true;
+        }
+
+        Close(WebSocketCloseStatus.PolicyViolation, "outbound queue full: the client is not reading fast enough", drain: false);
+        return false;
+    }
+
+    /// <summary>Starts closing the connection with a close frame; only the first call counts.</summary>
+    /// <param name="drain">Send what is queued before the close frame; otherwise drop it.</param>
+    public void Close(WebSocketCloseStatus status, string reason, bool drain)
+    {
+        if (Interlocked.Exchange(ref _closing, 1) != 0)
+        {
+            return;
+        }
+
+        _closeStatus = status;
+        _closeReason = reason;
+        _dropQueued = !drain;
+        CloseDescription = ((int)status).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _outbound.Writer.TryComplete();
+        _abort.CancelAfter(_closeTimeout);
+    }
+
+    /// <summary>The socket failed: stop at once, without a close frame.</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _closing, 1) == 0)
+        {
+            CloseDescription = "aborted";
+            _outbound.Writer.TryComplete();
+        }
+
+        _abort.Cancel();
+    }
+
+    /// <summary>
+    /// Writes <paramref name="welcome"/>, then queued frames until the connection closes, then
+    /// the close frame. Ends without throwing when the socket fails or the close times out.
+    /// </summary>
+    public async Task RunSenderAsync(WebSocket socket, byte[] welcome)
+    {
+        try
+        {
+            await socket.SendAsync(welcome, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+            var reader = _outbound.Reader;
+            while (await reader.WaitToReadAsync(_abort.Token))
+            {
+                while (!_dropQueued && reader.TryRead(out var frame))
+                {
+                    await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, _abort.Token);
+                }
+
+                if (_dropQueued)
+                {
+                    break;
+                }
+            }
+
+            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            {
+                await socket.CloseOutputAsync(_closeStatus, _closeReason, _abort.Token);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or WebSocketException or IOException)
+        {
+            // The peer is gone, or did not take our frames within the close timeout.
+        }
+    }
+}

@@ -1,0 +1,218 @@
+using System.Net.WebSockets;
+using System.Security.Cryptography;
+using ChatPlatform.Gateway.Commands;
+using ChatPlatform.Gateway.ControlPlane;
+using ChatPlatform.Gateway.DataPlane;
+using ChatPlatform.Gateway.Protocol;
+using MassTransit;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatPlatform.Gateway.Connections;
+
+/// <summary>
+/// <c>GET /ws</c>: checks the request, registers the connection with presence, accepts the
+/// upgrade, sends <c>welcome</c>, then reads frames until the connection closes.
+/// </summary>
+internal sealed class ConnectionEndpoint(
+    GatewayIdentity identity,
+    LocalConnections connections,
+    IPresenceClient presence,
+    ClientCommandHandler commands,
+    GatewayLifecycle lifecycle,
+    GatewayChannelListener listener,
+    IConnectionMultiplexer redis,
+    IBusControl bus,
+    IOptions<GatewayOptions> options,
+    GatewayMetrics metrics,
+    ILogger<ConnectionEndpoint> logger)
+{
+    private readonly GatewayOptions _options = options.Value;
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "not_websocket", "this endpoint accepts WebSocket upgrades only");
+            return;
+        }
+
+        var user = context.Request.Query["user"];
+        if (user.Count != 1 || !NameRules.IsValidUser(user[0]))
+        {
+            await RefuseAsync(context, StatusCodes.Status400BadRequest, "bad_user", $"?user= must be 1-{NameRules.MaxUserLength} letters, digits, '-', '_' or '.'");
+            return;
+        }
+
+        if (NotReadyReason() is { } reason)
+        {
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "not_ready", reason);
+            return;
+        }
+
+        var connection = new ClientConnection(NewConnectionId(), user[0]!, _options.OutboundQueueCapacity, _options.CloseTimeout);
+
+        // Known locally before it is routable, so nothing routed to it can miss it; frames queue
+        // until the welcome is out.
+        connections.Add(connection);
+        WebSocket socket;
+        try
+        {
+            await presence.RegisterAsync(connection, context.RequestAborted);
+            socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
+            {
+                KeepAliveInterval = _options.KeepAliveInterval,
+                KeepAliveTimeout = _options.KeepAliveTimeout,
+            });
+        }
+        catch (Exception exception)
+        {
+            connections.Remove(connection);
+            presence.ReportClosed(connection);
+            if (exception is PresenceUnavailableException && !context.Response.HasStarted)
+            {
+                Log.RegistrationFailed(logger, connection.Id, exception);
+                await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "presence_unavailable", exception.Message);
+                return;
+            }
+
+            if (exception is OperationCanceledException or WebSocketException or IOException or PresenceUnavailableException)
+            {
+                return;
+            }
+
+            throw;
+        }
+
+        metrics.Connected();
+        Log.Connected(logger, connection.Id, connection.UserId);
+        try
+        {
+            await RunAsync(connection, socket);
+        }
+        finally
+        {
+            connections.Remove(connection);
+            if (!lifecycle.IsStopping)
+            {
+                // A stopping gateway reports itself gone once, instead of every connection.
+                presence.ReportClosed(connection);
+            }
+
+            metrics.Disconnected(connection.CloseDescription);
+            Log.Disconnected(logger, connection.Id, connection.CloseDescription);
+            socket.Dispose();
+        }
+    }
+
+    private async Task RunAsync(ClientConnection connection, WebSocket socket)
+    {
+        var welcome = ServerFrames.Welcome(connection.Id, connection.UserId, identity.Id);
+        var sending = connection.RunSenderAsync(socket, welcome);
+        var receiving = ReceiveAsync(connection, socket);
+        await Task.WhenAny(sending, receiving);
+
+        // Whichever side ended first, finish the close handshake (a no-op if already closing),
+        // and give the peer a bounded time to do its part.
+        connection.Close(WebSocketCloseStatus.NormalClosure, "", drain: true);
+        var both = Task.WhenAll(sending, receiving);
+        if (await Task.WhenAny(both, Task.Delay(_options.CloseTimeout)) != both)
+        {
+            socket.Abort();
+        }
+
+        await both;
+    }
+
+    /// <summary>Reads until the client's close frame arrives or the socket fails; never throws.</summary>
+    private async Task ReceiveAsync(ClientConnection connection, WebSocket socket)
+    {
+        using var reader = new FrameReader(_options.MaxFrameBytes);
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(socket, CancellationToken.None);
+                if (result.Kind == FrameKind.Close)
+                {
+                    return;
+                }
+
+                if (connection.IsClosing)
+                {
+                    // Closing: the client's remaining frames are read only to reach its close frame.
+                    continue;
+                }
+
+                switch (result.Kind)
+                {
+                    case FrameKind.Binary:
+                        metrics.ErrorSent("binary");
+                        connection.Close(WebSocketCloseStatus.InvalidMessageType, "binary frames are not supported; send JSON text frames", drain: true);
+                        break;
+                    case FrameKind.TooLarge:
+                        metrics.ErrorSent(ErrorCodes.TooLarge);
+                        connection.TrySend(ServerFrames.Error(null, ErrorCodes.TooLarge, $"frame exceeds the {_options.MaxFrameBytes}-byte limit"));
+                        connection.Close(WebSocketCloseStatus.MessageTooBig, $"frame exceeds {_options.MaxFrameBytes} bytes", drain: true);
+                        break;
+                    default:
+                        await HandleFrameAsync(connection, result.Frame);
+                        break;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException)
+        {
+            connection.Abort();
+        }
+        catch (Exception exception)
+        {
+            Log.ConnectionFailed(logger, connection.Id, exception);
+            connection.Close(WebSocketCloseStatus.InternalServerError, "internal error", drain: true);
+        }
+    }
+
+    private async Task HandleFrameAsync(ClientConnection connection, ReadOnlyMemory<byte> frame)
+    {
+        try
+        {
+            await commands.HandleAsync(connection, frame);
+        }
+        catch (Exception exception)
+        {
+            // A fault in handling one frame is answered, and the connection lives on.
+            Log.FrameFailed(logger, connection.Id, exception);
+            metrics.ErrorSent(ErrorCodes.Internal);
+            connection.TrySend(ServerFrames.Error(null, ErrorCodes.Internal, "the gateway failed to handle this frame"));
+        }
+    }
+
+    private string? NotReadyReason()
+    {
+        if (lifecycle.IsStopping)
+        {
+            return "the gateway is shutting down";
+        }
+
+        if (!redis.IsConnected || !listener.IsSubscribed)
+        {
+            return "the gateway is not connected to Redis";
+        }
+
+        return bus.CheckHealth().Status == BusHealthStatus.Healthy ? null : "the gateway is not connected to the control-plane bus";
+    }
+
+    private Task RefuseAsync(HttpContext context, int status, string reason, string message)
+    {
+        metrics.Rejected(reason);
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            context.Response.Headers.RetryAfter = "1";
+        }
+
+        return context.Response.WriteAsync(message + "\n");
+    }
+
+    private static string NewConnectionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+}

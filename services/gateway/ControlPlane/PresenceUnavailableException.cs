@@ -1,0 +1,4 @@
+namespace ChatPlatform.Gateway.ControlPlane;
+
+internal sealed class PresenceUnavailableException(string message, Exception? innerException = null)
+    : Exception(message, innerException);

@@ -1,0 +1,59 @@
+using System.Diagnostics.Metrics;
+using ChatPlatform.Gateway.Connections;
+using ChatPlatform.Gateway.DataPlane;
+
+namespace ChatPlatform.Gateway;
+
+internal sealed class GatewayMetrics
+{
+    public const string MeterName = "ChatPlatform.Gateway";
+
+    private readonly Counter<long> _connectionsOpened;
+    private readonly Counter<long> _connectionsClosed;
+    private readonly Counter<long> _connectionsRejected;
+    private readonly Counter<long> _errors;
+    private readonly Counter<long> _sends;
+    private readonly Histogram<double> _sendDuration;
+    private readonly Counter<long> _deliveries;
+    private readonly Counter<long> _deliveriesMissed;
+    private readonly Counter<long> _lateOutcomes;
+
+    public GatewayMetrics(IMeterFactory meterFactory, LocalConnections connections, PendingSends pending)
+    {
+        var meter = meterFactory.Create(MeterName);
+        meter.CreateObservableUpDownCounter("chat.gateway.connections", () => connections.Count, description: "Open client connections.");
+        meter.CreateObservableUpDownCounter("chat.gateway.sends.pending", () => pending.Count, description: "Messages waiting for their router's outcome.");
+        _connectionsOpened = meter.CreateCounter<long>("chat.gateway.connections.opened", description: "Connections accepted.");
+        _connectionsClosed = meter.CreateCounter<long>("chat.gateway.connections.closed", description: "Connections ended, by close code or 'aborted'.");
+        _connectionsRejected = meter.CreateCounter<long>("chat.gateway.connections.rejected", description: "Upgrade requests refused, by reason.");
+        _errors = meter.CreateCounter<long>("chat.gateway.errors", description: "Error frames and protocol closes sent to clients, by code.");
+        _sends = meter.CreateCounter<long>("chat.gateway.sends", description: "Messages answered, by result: acked or an error code.");
+        _sendDuration = meter.CreateHistogram<double>("chat.gateway.send.duration", unit: "ms", description: "From receiving a message to answering its sender.");
+        _deliveries = meter.CreateCounter<long>("chat.gateway.deliveries", description: "Message frames queued to local sockets.");
+        _deliveriesMissed = meter.CreateCounter<long>("chat.gateway.deliveries.missed", description: "Deliveries whose recipients had already closed.");
+        _lateOutcomes = meter.CreateCounter<long>("chat.gateway.outcomes.late", description: "Router outcomes that arrived after the sender was told the message timed out.");
+    }
+
+    public void Connected() => _connectionsOpened.Add(1);
+
+    public void Disconnected(string closeDescription) =>
+        _connectionsClosed.Add(1, new KeyValuePair<string, object?>("code", closeDescription));
+
+    public void Rejected(string reason) =>
+        _connectionsRejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void ErrorSent(string code) =>
+        _errors.Add(1, new KeyValuePair<string, object?>("code", code));
+
+    public void SendCompleted(string result, TimeSpan duration)
+    {
+        _sends.Add(1, new KeyValuePair<string, object?>("result", result));
+        _sendDuration.Record(duration.TotalMilliseconds);
+    }
+
+    public void Delivered() => _deliveries.Add(1);
+
+    public void DeliveryMissed() => _deliveriesMissed.Add(1);
+
+    public void LateOutcome() => _lateOutcomes.Add(1);
+}

@@ -1,0 +1,40 @@
+namespace ChatPlatform.Gateway;
+
+internal static partial class Log
+{
+    [LoggerMessage(4001, LogLevel.Debug, "Connection {ConnectionId} of {UserId} opened")]
+    public static partial void Connected(ILogger logger, string connectionId, string userId);
+
+    [LoggerMessage(4002, LogLevel.Debug, "Connection {ConnectionId} closed ({CloseCode})")]
+    public static partial void Disconnected(ILogger logger, string connectionId, string closeCode);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Could not register connection {ConnectionId}; refused the upgrade")]
+    public static partial void RegistrationFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(4004, LogLevel.Error, "Connection {ConnectionId} failed")]
+    public static partial void ConnectionFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(4005, LogLevel.Error, "Handling a frame on connection {ConnectionId} failed")]
+    public static partial void FrameFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(4006, LogLevel.Information, "Shutting down: closing {Count} connections")]
+    public static partial void ClosingConnections(ILogger logger, int count);
+
+    [LoggerMessage(4010, LogLevel.Warning, "Publishing message {MessageId} failed: {Reason}")]
+    public static partial void PublishFailed(ILogger logger, string messageId, string reason);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Ignored a payload of unknown kind {Kind} on the gateway channel")]
+    public static partial void UnexpectedPayload(ILogger logger, byte kind);
+
+    [LoggerMessage(4012, LogLevel.Error, "Handling a payload from the gateway channel failed")]
+    public static partial void PayloadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4020, LogLevel.Warning, "Reporting connection {ConnectionId} closed failed; retrying")]
+    public static partial void ReportClosedFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(4021, LogLevel.Warning, "Heartbeat not sent: {Reason}")]
+    public static partial void HeartbeatFailed(ILogger logger, string reason);
+
+    [LoggerMessage(4022, LogLevel.Warning, "Could not report the gateway stopped; presence removes its connections when the heartbeat lease expires")]
+    public static partial void StoppedNotReported(ILogger logger, Exception exception);
+}

@@ -1,0 +1,237 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Unicode;
+using ChatPlatform.Contracts.DataPlane;
+
+namespace ChatPlatform.Gateway.Protocol;
+
+/// <summary>
+/// Parses a client's text frame in one pass without building a document. Every way a frame can
+/// be wrong becomes a <see cref="ProtocolError"/> with a message a person can act on; the
+/// frame's <c>id</c> is carried into the error whenever it could be read.
+/// Unknown fields are ignored so clients may send newer fields to older gateways.
+/// </summary>
+internal static class ClientFrameParser
+{
+    public const int MaxRequestIdBytes = 128;
+    private const int MaxEchoedTypeLength = 32;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
+
+    /// <remarks>The command's body points into <paramref name="frame"/>.</remarks>
+    public static bool TryParse(
+        ReadOnlyMemory<byte> frame,
+        [NotNullWhen(true)] out ClientCommand? command,
+        [NotNullWhen(false)] out ProtocolError? error)
+    {
+        command = null;
+        if (!Utf8.IsValid(frame.Span))
+        {
+            error = new ProtocolError(null, ErrorCodes.BadRequest, "the frame is not valid UTF-8");
+            return false;
+        }
+
+        var fields = new Fields();
+        try
+        {
+            ReadFields(frame, ref fields);
+        }
+        catch (JsonException exception)
+        {
+            error = new ProtocolError(fields.RequestId, ErrorCodes.BadRequest, $"malformed JSON: {Describe(exception)}");
+            return false;
+        }
+
+        error = Validate(ref fields, out command);
+        return error is null;
+    }
+
+    private static void ReadFields(ReadOnlyMemory<byte> frame, ref Fields fields)
+    {
+        var reader = new Utf8JsonReader(frame.Span, ReaderOptions);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+        {
+            fields.Problem = "a frame must be a JSON object";
+            return;
+        }
+
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            if (reader.ValueTextEquals("type"u8))
+            {
+                reader.Read();
+                if (reader.TokenType == JsonTokenType.String)
+                {
+                    fields.Type = reader.GetString();
+                }
+                else
+                {
+                    fields.TypeProblem = "\"type\" must be a string";
+                    reader.Skip();
+                }
+            }
+            else if (reader.ValueTextEquals("id"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                var raw = frame.Span[start..(int)reader.BytesConsumed];
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.Number && raw.Length <= MaxRequestIdBytes)
+                {
+                    fields.RequestId = raw.ToArray();
+                }
+                else
+                {
+                    fields.IdProblem = $"\"id\" must be a string or a number of at most {MaxRequestIdBytes} bytes";
+                }
+            }
+            else if (reader.ValueTextEquals("to"u8))
+            {
+                reader.Read();
+                fields.Target = ReadTarget(ref reader, out fields.TargetProblem);
+            }
+            else if (reader.ValueTextEquals("body"u8))
+            {
+                reader.Read();
+                var start = (int)reader.TokenStartIndex;
+                reader.Skip();
+                fields.Body = frame[start..(int)reader.BytesConsumed];
+            }
+            else
+            {
+                reader.Read();
+                reader.Skip();
+            }
+        }
+
+        // Anything but whitespace after the object is an error (the reader throws on it).
+        reader.Read();
+    }
+
+    private static MessageTarget? ReadTarget(ref Utf8JsonReader reader, out string? problem)
+    {
+        problem = null;
+        if (reader.TokenType != JsonTokenType.StartObject)
+        {
+            reader.Skip();
+            problem = "\"to\" must be an object such as {\"user\":\"bob\"}";
+            return null;
+        }
+
+        MessageTarget? target = null;
+        var named = 0;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var kind = reader.ValueTextEquals("user"u8) ? TargetKind.User
+                : reader.ValueTextEquals("connection"u8) ? TargetKind.Connection
+                : (TargetKind?)null;
+            var name = reader.GetString();
+            reader.Read();
+            if (kind is null)
+            {
+                reader.Skip();
+                problem ??= $"unknown target \"{Truncate(name)}\" in \"to\"; use \"user\" or \"connection\"";
+                continue;
+            }
+
+            named++;
+            if (reader.TokenType != JsonTokenType.String)
+            {
+                reader.Skip();
+                problem ??= $"\"to.{name}\" must be a string";
+                continue;
+            }
+
+            var value = reader.GetString()!;
+            var valid = kind == TargetKind.User ? NameRules.IsValidUser(value) : NameRules.IsValidConnectionId(value);
+            if (!valid)
+            {
+                problem ??= kind == TargetKind.User
+                    ? $"\"to.user\" must be 1-{NameRules.MaxUserLength} letters, digits, '-', '_' or '.'"
+                    : $"\"to.connection\" must be 1-{NameRules.MaxConnectionIdLength} letters, digits, '-', '_' or '.'";
+                continue;
+            }
+
+            target = new MessageTarget(kind.Value, value);
+        }
+
+        if (problem is null && named != 1)
+        {
+            problem = named == 0
+                ? "\"to\" must name a \"user\" or a \"connection\""
+                : "\"to\" must name exactly one target";
+        }
+
+        return problem is null ? target : null;
+    }
+
+    private static ProtocolError? Validate(ref Fields fields, out ClientCommand? command)
+    {
+        command = null;
+        var id = fields.RequestId;
+        if (fields.Problem is { } problem)
+        {
+            return new ProtocolError(id, ErrorCodes.BadRequest, problem);
+        }
+
+        if (fields.IdProblem is { } idProblem)
+        {
+            return new ProtocolError(null, ErrorCodes.BadRequest, idProblem);
+        }
+
+        if (fields.TypeProblem is { } typeProblem)
+        {
+            return new ProtocolError(id, ErrorCodes.BadRequest, typeProblem);
+        }
+
+        switch (fields.Type)
+        {
+            case null:
+                return new ProtocolError(id, ErrorCodes.BadRequest, "missing \"type\"");
+            case "send":
+                if (fields.TargetProblem is { } targetProblem)
+                {
+                    return new ProtocolError(id, ErrorCodes.BadRequest, targetProblem);
+                }
+
+                if (fields.Target is not { } target)
+                {
+                    return new ProtocolError(id, ErrorCodes.BadRequest, "\"send\" needs \"to\", such as {\"user\":\"bob\"}");
+                }
+
+                if (fields.Body is not { } body)
+                {
+                    return new ProtocolError(id, ErrorCodes.BadRequest, "\"send\" needs a \"body\" (any JSON value)");
+                }
+
+                command = new SendCommand(id, target, body);
+                return null;
+            default:
+                return new ProtocolError(id, ErrorCodes.UnknownType, $"unknown type \"{Truncate(fields.Type)}\"");
+        }
+    }
+
+    private static string Describe(JsonException exception)
+    {
+        // "'x' is an invalid start of a value. LineNumber: 0 | BytePositionInLine: 7." -> keep the first sentence and the position.
+        var message = exception.Message;
+        var end = message.IndexOf(" LineNumber", StringComparison.Ordinal);
+        var text = end > 0 ? message[..end].TrimEnd('.') : message;
+        return exception.BytePositionInLine is { } position ? $"{text} (at byte {position})" : text;
+    }
+
+    private static string? Truncate(string? value) =>
+        value is { Length: > MaxEchoedTypeLength } ? value[..MaxEchoedTypeLength] + "…" : value;
+
+    private struct Fields
+    {
+        public string? Type;
+        public byte[]? RequestId;
+        public MessageTarget? Target;
+        public ReadOnlyMemory<byte>? Body;
+        public string? Problem;
+        public string? TypeProblem;
+        public string? IdProblem;
+        public string? TargetProblem;
+    }
+}

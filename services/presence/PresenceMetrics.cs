@@ -1,0 +1,29 @@
+using System.Diagnostics.Metrics;
+using ChatPlatform.Presence.Registry;
+
+namespace ChatPlatform.Presence;
+
+internal sealed class PresenceMetrics
+{
+    public const string MeterName = "ChatPlatform.Presence";
+
+    private readonly Counter<long> _registrations;
+    private readonly Counter<long> _removals;
+    private readonly Counter<long> _gatewaysRemoved;
+
+    public PresenceMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _registrations = meter.CreateCounter<long>("chat.presence.registrations", description: "Connection registrations, by result.");
+        _removals = meter.CreateCounter<long>("chat.presence.removals", description: "Connections removed because they closed.");
+        _gatewaysRemoved = meter.CreateCounter<long>("chat.presence.gateways_removed", description: "Gateways removed with all their connections, by reason.");
+    }
+
+    public void Registered(RegistrationResult result) =>
+        _registrations.Add(1, new KeyValuePair<string, object?>("result", result.ToString()));
+
+    public void Removed() => _removals.Add(1);
+
+    public void GatewayRemoved(string reason) =>
+        _gatewaysRemoved.Add(1, new KeyValuePair<string, object?>("reason", reason));
+}

@@ -1,0 +1,31 @@
+using ChatPlatform.Presence.Consumers;
+using ChatPlatform.Presence.Registry;
+using ChatPlatform.ServiceDefaults.Messaging;
+
+namespace ChatPlatform.Presence;
+
+internal static class PresenceServiceCollectionExtensions
+{
+    public static IServiceCollection AddPresenceServices(this IServiceCollection services)
+    {
+        services.AddOptions<PresenceOptions>()
+            .BindConfiguration(PresenceOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<PresenceMetrics>();
+        services.AddSingleton<IConnectionRegistry, RedisConnectionRegistry>();
+        services.AddHostedService<GatewayReaper>();
+
+        services.AddChatBus(bus =>
+        {
+            bus.AddConsumer<RegisterConnectionConsumer>();
+            bus.AddConsumer<ConnectionClosedConsumer>();
+            bus.AddConsumer<GatewayHeartbeatConsumer>();
+            bus.AddConsumer<GatewayStoppedConsumer>();
+        });
+
+        return services;
+    }
+}

@@ -1,0 +1,10 @@
+using ChatPlatform.Presence;
+using ChatPlatform.ServiceDefaults;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("presence");
+builder.Services.AddPresenceServices();
+
+var app = builder.Build();
+app.MapDefaultEndpoints();
+app.Run();

@@ -1,0 +1,40 @@
+using ChatPlatform.Router.Registry;
+using ChatPlatform.Router.Routing;
+using ChatPlatform.Router.Sharding;
+using ChatPlatform.ServiceDefaults;
+using Microsoft.Extensions.Options;
+
+namespace ChatPlatform.Router;
+
+internal static class RouterServiceCollectionExtensions
+{
+    public static IServiceCollection AddRouterServices(this IServiceCollection services)
+    {
+        services.AddOptions<RouterOptions>()
+            .BindConfiguration(RouterOptions.Section)
+            .ValidateDataAnnotations()
+            .Validate(options => options.LeaseRenewInterval * 2 <= options.LeaseTtl, "Router:LeaseRenewInterval must be at most half of Router:LeaseTtl.")
+            .ValidateOnStart();
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(provider => new RouterIdentity(
+            provider.GetRequiredService<IOptions<RouterOptions>>().Value.Id
+            ?? $"{Environment.MachineName}-{provider.GetRequiredService<ServiceIdentity>().InstanceId}"));
+        services.AddSingleton(provider => new ShardOwnership(
+            provider.GetRequiredService<IOptions<ShardingOptions>>().Value.ShardCount,
+            provider.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<RegistryCache>();
+        services.AddSingleton<GatewayChannels>();
+        services.AddSingleton<RouterMetrics>();
+        services.AddSingleton<MessageRouter>();
+
+        // Stopped in reverse order: shards are released while the registry is still followed.
+        services.AddSingleton<RegistrySynchronizer>();
+        services.AddHostedService(provider => provider.GetRequiredService<RegistrySynchronizer>());
+        services.AddSingleton<ShardLeaseManager>();
+        services.AddHostedService(provider => provider.GetRequiredService<ShardLeaseManager>());
+
+        services.AddHealthChecks().AddCheck<RouterReadinessCheck>("router", tags: [HealthTags.Ready]);
+        return services;
+    }
+}

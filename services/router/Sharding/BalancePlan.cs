@@ -1,0 +1,3 @@
+namespace ChatPlatform.Router.Sharding;
+
+internal sealed record BalancePlan(IReadOnlyList<int> Release, IReadOnlyList<int> Acquire);

@@ -1,0 +1,204 @@
+using ChatPlatform.Contracts;
+using ChatPlatform.Router.Registry;
+using ChatPlatform.Router.Routing;
+using Microsoft.Extensions.Options;
+using StackExchange.Redis;
+
+namespace ChatPlatform.Router.Sharding;
+
+/// <summary>
+/// Holds this router's share of the inbound shards. Each shard is a Redis lease (one owner,
+/// renewed every <see cref="RouterOptions.LeaseRenewInterval"/>, expiring after
+/// <see cref="RouterOptions.LeaseTtl"/>); the owner alone subscribes to the shard's channel.
+/// Handover never overlaps: a shard is unsubscribed before its lease is released, subscribed
+/// only after it is acquired, and a lapsed lease stops processing (<see cref="ShardOwnership"/>).
+/// A gateway that publishes into the gap sees no subscriber and retries.
+/// </summary>
+internal sealed class ShardLeaseManager : BackgroundService
+{
+    private readonly IConnectionMultiplexer _redis;
+    private readonly RegistrySynchronizer _registry;
+    private readonly ShardOwnership _ownership;
+    private readonly MessageRouter _router;
+    private readonly RouterOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<ShardLeaseManager> _logger;
+    private readonly string _routerId;
+    private readonly RedisKey[] _tickKeys;
+    private readonly RedisChannel[] _channels;
+    private readonly Action<RedisChannel, RedisValue>[] _handlers;
+    private readonly bool[] _subscribed;
+    private readonly int _offset;
+
+    public ShardLeaseManager(
+        IConnectionMultiplexer redis,
+        RegistrySynchronizer registry,
+        ShardOwnership ownership,
+        MessageRouter router,
+        RouterIdentity identity,
+        IOptions<RouterOptions> options,
+        TimeProvider time,
+        ILogger<ShardLeaseManager> logger)
+    {
+        _redis = redis;
+        _registry = registry;
+        _ownership = ownership;
+        _router = router;
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+        _routerId = identity.Id;
+
+        var shards = ownership.ShardCount;
+        _tickKeys = [RedisNames.Routers, RedisNames.ShardCount, .. Enumerable.Range(0, shards).Select(shard => (RedisKey)RedisNames.ShardLease(shard))];
+        _channels = [.. Enumerable.Range(0, shards).Select(shard => (RedisChannel)RedisNames.InboundChannel(shard))];
+        _handlers = [.. Enumerable.Range(0, shards).Select(shard => (Action<RedisChannel, RedisValue>)((_, value) => _router.OnInbound(shard, value)))];
+        _subscribed = new bool[shards];
+        _offset = Random.Shared.Next(shards);
+    }
+
+    /// <summary>False while this router refuses to run because others use another shard count.</summary>
+    public bool ConfigurationAgrees { get; private set; } = true;
+
+    /// <summary>When the last lease round succeeded, as a <see cref="TimeProvider"/> timestamp; 0 before the first.</summary>
+    public long LastRoundAt { get; private set; }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Taking shards before the registry is loaded would answer "offline" for live users.
+        await _registry.FirstSync.WaitAsync(stoppingToken);
+        using var timer = new PeriodicTimer(_options.LeaseRenewInterval, _time);
+        do
+        {
+            await RoundAsync();
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await ReleaseAllAsync();
+        try
+        {
+            await _redis.GetDatabase().SortedSetRemoveAsync(RedisNames.Routers, _routerId);
+            Log.LeasesReleased(_logger, _routerId);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            Log.LeaseReleaseFailed(_logger, exception);
+        }
+    }
+
+    private async Task RoundAsync()
+    {
+        try
+        {
+            var requestedAt = _time.GetTimestamp();
+            var reply = (RedisResult[])(await _redis.GetDatabase().ScriptEvaluateAsync(
+                LeaseScripts.Tick,
+                _tickKeys,
+                [_routerId, (long)_options.LeaseTtl.TotalMilliseconds, _ownership.ShardCount]))!;
+            ConfigurationAgrees = true;
+            LastRoundAt = requestedAt;
+
+            var liveRouters = (int)reply[0];
+            var owners = reply.Skip(1).Select(owner => (string)owner!).ToArray();
+            for (var shard = 0; shard < owners.Length; shard++)
+            {
+                if (owners[shard] == _routerId)
+                {
+                    _ownership.Extend(shard, requestedAt, _options.LeaseTtl);
+                    await EnsureSubscribedAsync(shard);
+                }
+                else if (_subscribed[shard])
+                {
+                    Log.ShardLost(_logger, shard, owners[shard]);
+                    _ownership.Revoke(shard);
+                    await UnsubscribeAsync(shard);
+                }
+            }
+
+            var plan = ShardBalancer.Plan(owners, _routerId, liveRouters, _offset);
+            foreach (var shard in plan.Release)
+            {
+                await ReleaseAsync(shard);
+            }
+
+            foreach (var shard in plan.Acquire)
+            {
+                await TryAcquireAsync(shard);
+            }
+        }
+        catch (RedisServerException exception) when (exception.Message.StartsWith("SHARDCOUNT", StringComparison.Ordinal))
+        {
+            if (ConfigurationAgrees)
+            {
+                Log.ShardCountConflict(_logger, _ownership.ShardCount, exception.Message);
+            }
+
+            ConfigurationAgrees = false;
+            await ReleaseAllAsync();
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // Leases held now lapse by themselves if this goes on; the next round retries.
+            Log.LeaseRoundFailed(_logger, exception);
+        }
+    }
+
+    private async Task TryAcquireAsync(int shard)
+    {
+        var requestedAt = _time.GetTimestamp();
+        if (await _redis.GetDatabase().StringSetAsync(RedisNames.ShardLease(shard), _routerId, _options.LeaseTtl, When.NotExists))
+        {
+            _ownership.Extend(shard, requestedAt, _options.LeaseTtl);
+            await EnsureSubscribedAsync(shard);
+            Log.ShardAcquired(_logger, shard);
+        }
+    }
+
+    private async Task ReleaseAsync(int shard)
+    {
+        // Messages that reach us before the unsubscribe completes are still ours to route.
+        await UnsubscribeAsync(shard);
+        _ownership.Revoke(shard);
+        await _redis.GetDatabase().ScriptEvaluateAsync(LeaseScripts.Release, [RedisNames.ShardLease(shard)], [_routerId]);
+        Log.ShardReleased(_logger, shard);
+    }
+
+    private async Task ReleaseAllAsync()
+    {
+        for (var shard = 0; shard < _subscribed.Length; shard++)
+        {
+            if (_subscribed[shard])
+            {
+                try
+                {
+                    await ReleaseAsync(shard);
+                }
+                catch (Exception exception) when (exception is RedisException or TimeoutException)
+                {
+                    // Not processing it any more is what matters; the lease lapses by itself.
+                    _ownership.Revoke(shard);
+                    Log.LeaseReleaseFailed(_logger, exception);
+                }
+            }
+        }
+    }
+
+    private async Task EnsureSubscribedAsync(int shard)
+    {
+        if (!_subscribed[shard])
+        {
+            await _redis.GetSubscriber().SubscribeAsync(_channels[shard], _handlers[shard]);
+            _subscribed[shard] = true;
+        }
+    }
+
+    private async Task UnsubscribeAsync(int shard)
+    {
+        await _redis.GetSubscriber().UnsubscribeAsync(_channels[shard], _handlers[shard]);
+        _subscribed[shard] = false;
+    }
+}

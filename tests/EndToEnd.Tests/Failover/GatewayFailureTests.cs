@@ -1,0 +1,84 @@
+using System.Net.WebSockets;
+using ChatPlatform.Testing;
+using Xunit.Abstractions;
+
+namespace ChatPlatform.EndToEnd.Tests.Failover;
+
+[Collection(DisruptionCollection.Name)]
+public sealed class GatewayFailureTests(DisruptionFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+{
+    /// <summary>
+    /// Presence:GatewayTtl + Presence:ReapInterval after the gateway's last heartbeat, which
+    /// precedes the crash: a crashed gateway's connections are gone within 11 s.
+    /// </summary>
+    private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(11);
+
+    /// <summary>Allowance for a loaded test machine.</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+
+    private ChatStack Stack => fixture.Stack;
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var gateway in Stack.Gateways.Where(gateway => !gateway.IsRunning))
+        {
+            gateway.Start();
+            await gateway.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+
+    [Fact]
+    public async Task A_killed_gateways_connections_leave_the_registry_within_the_bound()
+    {
+        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
+        var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
+        var bobElsewhere = await Stack.ConnectAsync(1, Names.Unique("carol"));
+        Assert.True(await Testing.Registry.ContainsAsync(fixture.Redis, "gateway-2", bob.ConnectionId));
+
+        await Stack.Gateways[1].KillAsync();
+        var gone = await Eventually.HoldsAsync(
+            async () => await Testing.Registry.CountAsync(fixture.Redis, "gateway-2") == 0,
+            CrashBound + Slack,
+            "gateway-2's connections left the registry");
+        output.WriteLine($"registry cleared {gone.TotalMilliseconds:0} ms after the kill");
+
+        var reply = await alice.SendAndWaitAsync(new { user = bob.User }, "still there?");
+        Assert.Equal("offline", reply.GetProperty("code").GetString());
+        await bob.DisposeAsync();
+        await bobElsewhere.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_stopping_gateway_says_going_away_and_its_connections_leave_the_registry_at_once()
+    {
+        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
+        await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
+
+        await Stack.Gateways[1].StopAsync(TimeSpan.FromSeconds(30));
+
+        await bob.Closed.WaitAsync(TestClient.DefaultTimeout);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, bob.CloseStatus);
+        await Eventually.HoldsAsync(
+            async () => await Testing.Registry.CountAsync(fixture.Redis, "gateway-2") == 0,
+            TimeSpan.FromSeconds(3),
+            "gateway-2's connections left the registry");
+        Assert.Equal("offline", (await alice.SendAndWaitAsync(new { user = bob.User }, "hello?")).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task A_restarted_gateway_takes_new_connections_and_routes_again()
+    {
+        await Stack.Gateways[1].KillAsync();
+        Stack.Gateways[1].Start();
+        await Stack.Gateways[1].WaitReadyAsync(TimeSpan.FromSeconds(60));
+
+        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
+        await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
+        var ack = await alice.SendAndWaitAsync(new { user = bob.User }, "welcome back");
+
+        Assert.Equal(1, ack.GetProperty("recipients").GetInt32());
+        Assert.Equal("\"welcome back\"", (await bob.ExpectAsync("message")).GetProperty("body").GetRawText());
+    }
+}

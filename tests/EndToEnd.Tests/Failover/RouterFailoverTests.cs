@@ -1,0 +1,134 @@
+using ChatPlatform.Contracts;
+using ChatPlatform.Testing;
+using Xunit.Abstractions;
+
+namespace ChatPlatform.EndToEnd.Tests.Failover;
+
+[Collection(DisruptionCollection.Name)]
+public sealed class RouterFailoverTests(DisruptionFixture fixture, ITestOutputHelper output) : IAsyncLifetime
+{
+    private const int Shards = StackFixture.ShardCount;
+
+    /// <summary>Router:LeaseRenewInterval: a stopping router releases its leases; the survivor takes them on its next round.</summary>
+    private static readonly TimeSpan GracefulBound = TimeSpan.FromSeconds(1);
+
+    /// <summary>Router:LeaseTtl + Router:LeaseRenewInterval: a killed router's leases lapse, then the survivor takes them.</summary>
+    private static readonly TimeSpan CrashBound = TimeSpan.FromSeconds(6);
+
+    /// <summary>Allowance for a loaded test machine on top of the bounds above.</summary>
+    private static readonly TimeSpan Slack = TimeSpan.FromSeconds(2);
+
+    private ChatStack Stack => fixture.Stack;
+
+    public async Task InitializeAsync() => await WaitForEvenSplitAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var router in Stack.Routers.Where(router => !router.IsRunning))
+        {
+            router.Start();
+            await router.WaitReadyAsync(TimeSpan.FromSeconds(60));
+        }
+
+        await WaitForEvenSplitAsync();
+    }
+
+    [Fact]
+    public async Task The_routers_split_the_shards_evenly()
+    {
+        var owners = await Testing.Registry.ShardOwnersAsync(fixture.Redis, Shards);
+
+        Assert.Equal(Shards / 2, owners.Count(owner => owner == "router-1"));
+        Assert.Equal(Shards / 2, owners.Count(owner => owner == "router-2"));
+    }
+
+    [Fact]
+    public async Task A_stopped_routers_share_moves_to_the_other_and_nothing_is_lost_or_repeated()
+    {
+        await AssertShareMovesAsync(() => Stack.Routers[0].StopAsync(TimeSpan.FromSeconds(30)), GracefulBound + Slack);
+    }
+
+    [Fact]
+    public async Task A_killed_routers_share_moves_to_the_other_within_the_lease_bound()
+    {
+        await AssertShareMovesAsync(() => Stack.Routers[0].KillAsync(), CrashBound + Slack);
+    }
+
+    private async Task AssertShareMovesAsync(Func<Task> stopRouter, TimeSpan bound)
+    {
+        var owners = await Testing.Registry.ShardOwnersAsync(fixture.Redis, Shards);
+        var movingShards = Enumerable.Range(0, Shards).Where(shard => owners[shard] == "router-1").ToHashSet();
+
+        // Alice sends on a shard of the router that goes away, steadily, while it goes.
+        await using var alice = await ConnectOnShardAsync(movingShards);
+        await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
+        var sending = SendSteadilyAsync(alice, bob.User, TimeSpan.FromMilliseconds(20));
+        await Task.Delay(500);
+        await stopRouter();
+        var moved = await Eventually.HoldsAsync(
+            async () => (await Testing.Registry.ShardOwnersAsync(fixture.Redis, Shards)).All(owner => owner == "router-2"),
+            bound,
+            "router-2 owns every shard");
+        output.WriteLine($"share moved after {moved.TotalMilliseconds:0} ms");
+
+        var sent = await sending;
+        foreach (var i in Enumerable.Range(0, sent))
+        {
+            var reply = await alice.ReplyToAsync($"s{i}", TimeSpan.FromSeconds(15));
+            Assert.True(reply.GetProperty("type").GetString() == "ack", reply.GetRawText());
+        }
+
+        for (var i = 0; i < sent; i++)
+        {
+            Assert.Equal(i, (await bob.ExpectAsync("message")).GetProperty("body").GetInt32());
+        }
+
+        await bob.ExpectNothingAsync(frame => frame.GetProperty("type").GetString() == "message", TimeSpan.FromMilliseconds(500));
+
+        // Every moved shard routes again.
+        foreach (var shard in movingShards)
+        {
+            await using var probe = await ConnectOnShardAsync(new HashSet<int> { shard });
+            Assert.Equal("ack", (await probe.SendAndWaitAsync(new { user = bob.User }, "probe")).GetProperty("type").GetString());
+        }
+    }
+
+    /// <summary>Connects to gateway-1 until the server-assigned id hashes to one of <paramref name="shards"/>.</summary>
+    private async Task<TestClient> ConnectOnShardAsync(IReadOnlySet<int> shards)
+    {
+        while (true)
+        {
+            var client = await Stack.ConnectAsync(0, Names.Unique("alice"));
+            if (shards.Contains(InboundShards.Of(client.ConnectionId, Shards)))
+            {
+                return client;
+            }
+
+            await client.DisposeAsync();
+        }
+    }
+
+    private async Task<int> SendSteadilyAsync(TestClient alice, string to, TimeSpan interval)
+    {
+        var sent = 0;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(5);
+        while (DateTime.UtcNow < until)
+        {
+            await alice.SendAsync(new { type = "send", id = $"s{sent}", to = new { user = to }, body = sent });
+            sent++;
+            await Task.Delay(interval);
+        }
+
+        return sent;
+    }
+
+    private async Task WaitForEvenSplitAsync() =>
+        await Eventually.HoldsAsync(
+            async () =>
+            {
+                var owners = await Testing.Registry.ShardOwnersAsync(fixture.Redis, Shards);
+                return owners.Count(owner => owner == "router-1") == Shards / 2 && owners.Count(owner => owner == "router-2") == Shards / 2;
+            },
+            TimeSpan.FromSeconds(30),
+            "the two routers split the shards evenly");
+}

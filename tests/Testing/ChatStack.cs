@@ -1,0 +1,93 @@
+namespace ChatPlatform.Testing;
+
+/// <summary>
+/// The whole platform on loopback: a Redis and a RabbitMQ process, presence, routers and
+/// gateways as real service processes.
+/// </summary>
+public sealed class ChatStack : IAsyncDisposable
+{
+    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
+
+    private ChatStack(string name, RedisServer redis, RabbitMqServer rabbitMq, ServiceProcess presence, IReadOnlyList<ServiceProcess> routers, IReadOnlyList<ServiceProcess> gateways)
+    {
+        Name = name;
+        Redis = redis;
+        RabbitMq = rabbitMq;
+        Presence = presence;
+        Routers = routers;
+        Gateways = gateways;
+    }
+
+    public string Name { get; }
+
+    public RedisServer Redis { get; }
+
+    public RabbitMqServer RabbitMq { get; }
+
+    public ServiceProcess Presence { get; }
+
+    public IReadOnlyList<ServiceProcess> Routers { get; }
+
+    public IReadOnlyList<ServiceProcess> Gateways { get; }
+
+    public IEnumerable<ServiceProcess> Services => [Presence, .. Routers, .. Gateways];
+
+    /// <param name="settings">Configuration for every service, as environment variables (e.g. <c>Presence__GatewayTtl</c>).</param>
+    public static async Task<ChatStack> StartAsync(string name, int routers = 2, int gateways = 2, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var redisStart = RedisServer.StartAsync($"{name}-redis");
+        var rabbitStart = RabbitMqServer.StartAsync($"{name}-rabbitmq");
+        var redis = await redisStart;
+        var rabbitMq = await rabbitStart;
+
+        Dictionary<string, string?> Environment(params (string Key, string Value)[] extra)
+        {
+            var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+            {
+                ["Redis__ConnectionString"] = redis.ConnectionString,
+                ["RabbitMq__Host"] = "127.0.0.1",
+                ["RabbitMq__Port"] = rabbitMq.Port.ToString(),
+            };
+            foreach (var (key, value) in extra)
+            {
+                environment[key] = value;
+            }
+
+            return environment;
+        }
+
+        var presence = new ServiceProcess($"{name}-presence", "presence", Environment());
+        var routerProcesses = Enumerable.Range(1, routers)
+            .Select(n => new ServiceProcess($"{name}-router-{n}", "router", Environment(("Router__Id", $"router-{n}"))))
+            .ToList();
+        var gatewayProcesses = Enumerable.Range(1, gateways)
+            .Select(n => new ServiceProcess($"{name}-gateway-{n}", "gateway", Environment(("Gateway__Id", $"gateway-{n}"))))
+            .ToList();
+
+        var stack = new ChatStack(name, redis, rabbitMq, presence, routerProcesses, gatewayProcesses);
+        foreach (var service in stack.Services)
+        {
+            service.Start();
+        }
+
+        await Task.WhenAll(stack.Services.Select(service => service.WaitReadyAsync(ReadyTimeout)));
+        return stack;
+    }
+
+    /// <summary>The WebSocket address of gateway <paramref name="index"/> (0-based) for a user.</summary>
+    public Uri GatewayUri(int index, string user) =>
+        new($"ws://127.0.0.1:{Gateways[index].Port}/ws?user={Uri.EscapeDataString(user)}");
+
+    public Task<TestClient> ConnectAsync(int gateway, string user) => TestClient.ConnectAsync(GatewayUri(gateway, user));
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var service in Services.Reverse())
+        {
+            await service.DisposeAsync();
+        }
+
+        await RabbitMq.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+}
