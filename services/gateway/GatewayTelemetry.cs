@@ -12,6 +12,12 @@ internal static class GatewayTelemetry
 {
     public static readonly ActivitySource Source = new("ChatPlatform.Gateway");
 
+    /// <summary>
+    /// Starts a message's trace. Each message gets a trace of its own, linked to the
+    /// connection's span, rather than joining the WebSocket request's span, which lasts as long
+    /// as the connection.
+    /// </summary>
+    /// <remarks>Clears <see cref="Activity.Current"/> for the rest of the calling async method.</remarks>
     public static Activity? StartSend(string messageId, MessageTarget target)
     {
         if (!Source.HasListeners())
@@ -19,7 +25,13 @@ internal static class GatewayTelemetry
             return null;
         }
 
-        var activity = Source.StartActivity("chat.send", ActivityKind.Producer);
+        var connection = Activity.Current;
+        Activity.Current = null;
+        var activity = Source.StartActivity(
+            "chat.send",
+            ActivityKind.Producer,
+            parentContext: default,
+            links: connection is null ? null : [new ActivityLink(connection.Context)]);
         activity?.SetTag("chat.message.id", messageId);
         activity?.SetTag("chat.target.kind", target.Kind.ToString());
         return activity;

@@ -3,19 +3,24 @@ using StackExchange.Redis;
 
 namespace ChatPlatform.EndToEnd.Tests;
 
-/// <summary>The platform as the local stack runs it: presence, two routers, two gateways, default settings.</summary>
+/// <summary>
+/// The platform as the local stack runs it: presence, two routers, two gateways, default
+/// settings, exporting telemetry to a collector the tests can read.
+/// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
     public const int ShardCount = 16;
 
     public ChatStack Stack { get; private set; } = null!;
 
+    public OtlpCollector Telemetry { get; } = new();
+
     /// <summary>The test's own Redis connection, for inspecting the registry.</summary>
     public ConnectionMultiplexer Redis { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        Stack = await ChatStack.StartAsync($"e2e-{Guid.NewGuid():N}"[..12]);
+        Stack = await ChatStack.StartAsync($"e2e-{Guid.NewGuid():N}"[..12], settings: Telemetry.Settings);
         Redis = await Stack.Redis.ConnectAsync();
     }
 
@@ -26,6 +31,8 @@ public sealed class StackFixture : IAsyncLifetime
         {
             await Stack.DisposeAsync();
         }
+
+        await Telemetry.DisposeAsync();
     }
 }
 

@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Net;
+
+namespace ChatPlatform.Testing;
+
+/// <summary>
+/// An OTLP/HTTP (protobuf) receiver on a loopback port: services under test export to it, and
+/// tests read back the spans and metric names they sent.
+/// </summary>
+public sealed class OtlpCollector : IAsyncDisposable
+{
+    private readonly HttpListener _listener = new();
+    private readonly Task _serving;
+    private readonly ConcurrentQueue<ExportedSpan> _spans = new();
+    private readonly ConcurrentDictionary<(string Service, string Metric), bool> _metrics = new();
+
+    public OtlpCollector()
+    {
+        Port = FreePort.Next();
+        _listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
+        _listener.Start();
+        _serving = Task.Run(ServeAsync);
+    }
+
+    public int Port { get; }
+
+    public string Endpoint => $"http://127.0.0.1:{Port}";
+
+    /// <summary>Settings that make a service export here promptly.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"] = Endpoint,
+        ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
+        ["OTEL_BSP_SCHEDULE_DELAY"] = "200",
+        ["OTEL_METRIC_EXPORT_INTERVAL"] = "1000",
+    };
+
+    public IReadOnlyCollection<ExportedSpan> Spans => _spans;
+
+    public bool HasMetric(string service, string metric) => _metrics.ContainsKey((service, metric));
+
+    public async ValueTask DisposeAsync()
+    {
+        _listener.Stop();
+        _listener.Close();
+        try
+        {
+            await _serving;
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task ServeAsync()
+    {
+        while (_listener.IsListening)
+        {
+            HttpListenerContext context;
+            try
+            {
+                context = await _listener.GetContextAsync();
+            }
+            catch (Exception exception) when (exception is HttpListenerException or ObjectDisposedException or InvalidOperationException)
+            {
+                return;
+            }
+
+            using var body = new MemoryStream();
+            await context.Request.InputStream.CopyToAsync(body);
+            var path = context.Request.Url?.AbsolutePath;
+            try
+            {
+                if (path == "/v1/traces")
+                {
+                    ReadTraces(body.ToArray());
+                }
+                else if (path == "/v1/metrics")
+                {
+                    ReadMetrics(body.ToArray());
+                }
+
+                context.Response.StatusCode = (int)HttpStatusCode.OK;
+            }
+            catch (Exception exception) when (exception is FormatException or IndexOutOfRangeException or ArgumentOutOfRangeException)
+            {
+                // A request this reader cannot decode fails the tests that wait for it, not the collector.
+                context.Response.StatusCode = (int)HttpStatusCode.BadRequest;
+            }
+
+            context.Response.ContentType = "application/x-protobuf";
+            context.Response.Close();
+        }
+    }
+
+    // ExportTraceServiceRequest: resource_spans(1) { resource(1), scope_spans(2) { spans(2) } }
+    private void ReadTraces(byte[] request)
+    {
+        var reader = new ProtoReader(request);
+        while (reader.Next())
+        {
+            if (reader.Field != 1)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            var resourceSpans = new ProtoReader(reader.Bytes());
+            var service = "";
+            var spanBlocks = new List<byte[]>();
+            while (resourceSpans.Next())
+            {
+                switch (resourceSpans.Field)
+                {
+                    case 1:
+                        service = ServiceName(resourceSpans.Bytes());
+                        break;
+                    case 2:
+                        spanBlocks.Add(resourceSpans.Bytes().ToArray());
+                        break;
+                    default:
+                        resourceSpans.Skip();
+                        break;
+                }
+            }
+
+            foreach (var block in spanBlocks)
+            {
+                var scopeSpans = new ProtoReader(block);
+                while (scopeSpans.Next())
+                {
+                    if (scopeSpans.Field == 2)
+                    {
+                        _spans.Enqueue(ReadSpan(service, scopeSpans.Bytes()));
+                    }
+                    else
+                    {
+                        scopeSpans.Skip();
+                    }
+                }
+            }
+        }
+    }
+
+    // Span: trace_id(1) span_id(2) parent_span_id(4) name(5) attributes(9) links(13)
+    private static ExportedSpan ReadSpan(string service, ReadOnlySpan<byte> data)
+    {
+        var reader = new ProtoReader(data);
+        string traceId = "", spanId = "", parentId = "", name = "";
+        var attributes = new Dictionary<string, string>();
+        var links = 0;
+        while (reader.Next())
+        {
+            switch (reader.Field)
+            {
+                case 1:
+                    traceId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                case 2:
+                    spanId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                case 4:
+                    parentId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                case 5:
+                    name = reader.String();
+                    break;
+                case 9:
+                    var (key, value) = KeyValue(reader.Bytes());
+                    attributes[key] = value;
+                    break;
+                case 13:
+                    links++;
+                    reader.Skip();
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return new ExportedSpan(service, name, traceId, spanId, parentId, attributes, links);
+    }
+
+    // ExportMetricsServiceRequest: resource_metrics(1) { resource(1), scope_metrics(2) { metrics(2) { name(1) } } }
+    private void ReadMetrics(byte[] request)
+    {
+        var reader = new ProtoReader(request);
+        while (reader.Next())
+        {
+            if (reader.Field != 1)
+            {
+                reader.Skip();
+                continue;
+            }
+
+            var resourceMetrics = new ProtoReader(reader.Bytes());
+            var service = "";
+            var scopeBlocks = new List<byte[]>();
+            while (resourceMetrics.Next())
+            {
+                switch (resourceMetrics.Field)
+                {
+                    case 1:
+                        service = ServiceName(resourceMetrics.Bytes());
+                        break;
+                    case 2:
+                        scopeBlocks.Add(resourceMetrics.Bytes().ToArray());
+                        break;
+                    default:
+                        resourceMetrics.Skip();
+                        break;
+                }
+            }
+
+            foreach (var block in scopeBlocks)
+            {
+                var scopeMetrics = new ProtoReader(block);
+                while (scopeMetrics.Next())
+                {
+                    if (scopeMetrics.Field != 2)
+                    {
+                        scopeMetrics.Skip();
+                        continue;
+                    }
+
+                    var metric = new ProtoReader(scopeMetrics.Bytes());
+                    while (metric.Next())
+                    {
+                        if (metric.Field == 1)
+                        {
+                            _metrics[(service, metric.String())] = true;
+                        }
+                        else
+                        {
+                            metric.Skip();
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // Resource: attributes(1) of KeyValue { key(1), value(2) AnyValue { string_value(1), bool_value(2), int_value(3) } }
+    private static string ServiceName(ReadOnlySpan<byte> resource)
+    {
+        var reader = new ProtoReader(resource);
+        while (reader.Next())
+        {
+            if (reader.Field == 1)
+            {
+                var (key, value) = KeyValue(reader.Bytes());
+                if (key == "service.name")
+                {
+                    return value;
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return "";
+    }
+
+    private static (string Key, string Value) KeyValue(ReadOnlySpan<byte> data)
+    {
+        var reader = new ProtoReader(data);
+        string key = "", value = "";
+        while (reader.Next())
+        {
+            if (reader.Field == 1)
+            {
+                key = reader.String();
+            }
+            else if (reader.Field == 2)
+            {
+                var any = new ProtoReader(reader.Bytes());
+                while (any.Next())
+                {
+                    if (any.Field == 1 && any.WireType == 2)
+                    {
+                        value = any.String();
+                    }
+                    else if (any.Field is 2 or 3 && any.WireType == 0)
+                    {
+                        var number = any.Varint();
+                        value = any.Field == 2 ? (number != 0 ? "true" : "false") : ((long)number).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                    else
+                    {
+                        any.Skip();
+                    }
+                }
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return (key, value);
+    }
+}
