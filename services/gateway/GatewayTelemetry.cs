@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.ServiceDefaults.Telemetry;
 
 namespace ChatPlatform.Gateway;
 
@@ -38,10 +39,5 @@ internal static class GatewayTelemetry
     }
 
     public static Activity? StartDeliver(string? traceParent) =>
-        Source.HasListeners()
-            ? Source.StartActivity(
-                "chat.deliver",
-                ActivityKind.Consumer,
-                ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default)
-            : null;
+        Source.StartFromTraceParent("chat.deliver", ActivityKind.Consumer, traceParent);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ChatPlatform.ServiceDefaults.Telemetry;
 
 namespace ChatPlatform.Router;
 
@@ -8,10 +9,5 @@ internal static class RouterTelemetry
 
     /// <summary>Starts the routing span as a child of the sending gateway's span, if there is one.</summary>
     public static Activity? StartRoute(string? traceParent) =>
-        Source.HasListeners()
-            ? Source.StartActivity(
-                "chat.route",
-                ActivityKind.Consumer,
-                ActivityContext.TryParse(traceParent, null, out var parent) ? parent : default)
-            : null;
+        Source.StartFromTraceParent("chat.route", ActivityKind.Consumer, traceParent);
 }

@@ -1,5 +1,4 @@
 using ChatPlatform.Testing;
-using StackExchange.Redis;
 
 namespace ChatPlatform.EndToEnd.Tests;
 
@@ -7,31 +6,21 @@ namespace ChatPlatform.EndToEnd.Tests;
 /// The platform as the local stack runs it: presence, two routers, two gateways, default
 /// settings, exporting telemetry to a collector the tests can read.
 /// </summary>
-public sealed class StackFixture : IAsyncLifetime
+public sealed class StackFixture : ChatStackFixture
 {
-    public const int ShardCount = 16;
-
-    public ChatStack Stack { get; private set; } = null!;
-
-    public OtlpCollector Telemetry { get; } = new();
-
-    /// <summary>The test's own Redis connection, for inspecting the registry.</summary>
-    public ConnectionMultiplexer Redis { get; private set; } = null!;
-
-    public async Task InitializeAsync()
+    public StackFixture()
+        : this(new OtlpCollector())
     {
-        Stack = await ChatStack.StartAsync($"e2e-{Guid.NewGuid():N}"[..12], settings: Telemetry.Settings);
-        Redis = await Stack.Redis.ConnectAsync();
     }
 
-    public async Task DisposeAsync()
-    {
-        Redis?.Dispose();
-        if (Stack is not null)
-        {
-            await Stack.DisposeAsync();
-        }
+    private StackFixture(OtlpCollector telemetry)
+        : base("e2e", telemetry.Settings) => Telemetry = telemetry;
 
+    public OtlpCollector Telemetry { get; }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
         await Telemetry.DisposeAsync();
     }
 }

@@ -96,48 +96,11 @@ public sealed class OtlpCollector : IAsyncDisposable
     // ExportTraceServiceRequest: resource_spans(1) { resource(1), scope_spans(2) { spans(2) } }
     private void ReadTraces(byte[] request)
     {
-        var reader = new ProtoReader(request);
-        while (reader.Next())
+        foreach (var (service, scope) in ScopesByService(request))
         {
-            if (reader.Field != 1)
+            foreach (var span in Repeated(scope, field: 2))
             {
-                reader.Skip();
-                continue;
-            }
-
-            var resourceSpans = new ProtoReader(reader.Bytes());
-            var service = "";
-            var spanBlocks = new List<byte[]>();
-            while (resourceSpans.Next())
-            {
-                switch (resourceSpans.Field)
-                {
-                    case 1:
-                        service = ServiceName(resourceSpans.Bytes());
-                        break;
-                    case 2:
-                        spanBlocks.Add(resourceSpans.Bytes().ToArray());
-                        break;
-                    default:
-                        resourceSpans.Skip();
-                        break;
-                }
-            }
-
-            foreach (var block in spanBlocks)
-            {
-                var scopeSpans = new ProtoReader(block);
-                while (scopeSpans.Next())
-                {
-                    if (scopeSpans.Field == 2)
-                    {
-                        _spans.Enqueue(ReadSpan(service, scopeSpans.Bytes()));
-                    }
-                    else
-                    {
-                        scopeSpans.Skip();
-                    }
-                }
+                _spans.Enqueue(ReadSpan(service, span));
             }
         }
     }
@@ -185,60 +148,52 @@ public sealed class OtlpCollector : IAsyncDisposable
     // ExportMetricsServiceRequest: resource_metrics(1) { resource(1), scope_metrics(2) { metrics(2) { name(1) } } }
     private void ReadMetrics(byte[] request)
     {
-        var reader = new ProtoReader(request);
-        while (reader.Next())
+        foreach (var (service, scope) in ScopesByService(request))
         {
-            if (reader.Field != 1)
+            foreach (var metric in Repeated(scope, field: 2))
             {
-                reader.Skip();
-                continue;
-            }
-
-            var resourceMetrics = new ProtoReader(reader.Bytes());
-            var service = "";
-            var scopeBlocks = new List<byte[]>();
-            while (resourceMetrics.Next())
-            {
-                switch (resourceMetrics.Field)
+                foreach (var name in Repeated(metric, field: 1))
                 {
-                    case 1:
-                        service = ServiceName(resourceMetrics.Bytes());
-                        break;
-                    case 2:
-                        scopeBlocks.Add(resourceMetrics.Bytes().ToArray());
-                        break;
-                    default:
-                        resourceMetrics.Skip();
-                        break;
-                }
-            }
-
-            foreach (var block in scopeBlocks)
-            {
-                var scopeMetrics = new ProtoReader(block);
-                while (scopeMetrics.Next())
-                {
-                    if (scopeMetrics.Field != 2)
-                    {
-                        scopeMetrics.Skip();
-                        continue;
-                    }
-
-                    var metric = new ProtoReader(scopeMetrics.Bytes());
-                    while (metric.Next())
-                    {
-                        if (metric.Field == 1)
-                        {
-                            _metrics[(service, metric.String())] = true;
-                        }
-                        else
-                        {
-                            metric.Skip();
-                        }
-                    }
+                    _metrics[(service, System.Text.Encoding.UTF8.GetString(name))] = true;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Traces and metrics share an outer shape: resource blocks (field 1), each with a resource
+    /// (field 1) naming the service and scope blocks (field 2).
+    /// </summary>
+    private static List<(string Service, byte[] Scope)> ScopesByService(byte[] request)
+    {
+        var scopes = new List<(string, byte[])>();
+        foreach (var block in Repeated(request, field: 1))
+        {
+            var service = Repeated(block, field: 1).Select(resource => ServiceName(resource)).FirstOrDefault() ?? "";
+            scopes.AddRange(Repeated(block, field: 2).Select(scope => (service, scope)));
+        }
+
+        return scopes;
+    }
+
+    /// <summary>The contents of every length-delimited occurrence of <paramref name="field"/>.</summary>
+    private static List<byte[]> Repeated(ReadOnlySpan<byte> message, int field)
+    {
+        var values = new List<byte[]>();
+        var reader = new ProtoReader(message);
+        while (reader.Next())
+        {
+            if (reader.Field == field && reader.WireType == 2)
+            {
+                values.Add(reader.Bytes().ToArray());
+            }
+            else
+            {
+                reader.Skip();
+            }
+        }
+
+        return values;
     }
 
     // Resource: attributes(1) of KeyValue { key(1), value(2) AnyValue { string_value(1), bool_value(2), int_value(3) } }

@@ -140,9 +140,10 @@ internal sealed class ShardLeaseManager : BackgroundService
             ConfigurationAgrees = false;
             await ReleaseAllAsync();
         }
-        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        catch (Exception exception) when (exception is RedisException or TimeoutException or ObjectDisposedException)
         {
-            // Leases held now lapse by themselves if this goes on; the next round retries.
+            // Leases held now lapse by themselves if this goes on; the next round retries (or the
+            // host is going down and disposed the connection).
             Log.LeaseRoundFailed(_logger, exception);
         }
     }

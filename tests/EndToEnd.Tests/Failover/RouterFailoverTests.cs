@@ -7,7 +7,7 @@ namespace ChatPlatform.EndToEnd.Tests.Failover;
 [Collection(DisruptionCollection.Name)]
 public sealed class RouterFailoverTests(DisruptionFixture fixture, ITestOutputHelper output) : IAsyncLifetime
 {
-    private const int Shards = StackFixture.ShardCount;
+    private const int Shards = ChatStackFixture.ShardCount;
 
     /// <summary>Router:LeaseRenewInterval: a stopping router releases its leases; the survivor takes them on its next round.</summary>
     private static readonly TimeSpan GracefulBound = TimeSpan.FromSeconds(1);
