@@ -13,7 +13,7 @@ internal sealed record Received(WebSocketMessageType Type, byte[] Data, WebSocke
 
     public string Text => Encoding.UTF8.GetString(Data);
 
-    public JsonElement Json => JsonDocument.Parse(Data).RootElement;
+    public JsonElement Json => JsonSerializer.Deserialize<JsonElement>(Data);
 
     /// <summary>Reads the next message, failing the test if none comes within <see cref="Timeout"/>.</summary>
     public static async Task<Received> FromAsync(WebSocket socket)
