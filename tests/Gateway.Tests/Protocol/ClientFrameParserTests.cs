@@ -1,0 +1,356 @@
+using System.Runtime.InteropServices;
+using System.Text;
+using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.Gateway.Protocol;
+
+namespace ChatPlatform.Gateway.Tests.Protocol;
+
+public sealed class ClientFrameParserTests
+{
+    private const string BadRequest = "bad_request";
+    private const string NameRule = "1-64 letters, digits, '-', '_' or '.'";
+    private const string IdRule = "\"id\" must be a string or a number of at most 128 bytes";
+
+    public static TheoryData<string, string?, string, string> Refusals => new()
+    {
+        // frame, the id echoed (raw JSON, null for none), code, message
+        { "[1,2,3]", null, BadRequest, "a frame must be a JSON object" },
+        { "\"send\"", null, BadRequest, "a frame must be a JSON object" },
+        { "42", null, BadRequest, "a frame must be a JSON object" },
+        { "null", null, BadRequest, "a frame must be a JSON object" },
+        { "[", null, BadRequest, "a frame must be a JSON object" },
+        { """{"id":null,"type":"send"}""", null, BadRequest, IdRule },
+        { """{"id":true,"type":"send"}""", null, BadRequest, IdRule },
+        { """{"id":{"n":1},"type":"send"}""", null, BadRequest, IdRule },
+        { """{"id":["r1"],"type":"send"}""", null, BadRequest, IdRule },
+        { """{"id":"r1"}""", "\"r1\"", BadRequest, "missing \"type\"" },
+        { "{}", null, BadRequest, "missing \"type\"" },
+        { """{"type":7,"id":"r1"}""", "\"r1\"", BadRequest, "\"type\" must be a string" },
+        { """{"type":null,"id":"r1"}""", "\"r1\"", BadRequest, "\"type\" must be a string" },
+        { """{"type":{"type":"send"},"id":"r1"}""", "\"r1\"", BadRequest, "\"type\" must be a string" },
+        { """{"type":"dance","id":"r1"}""", "\"r1\"", "unknown_type", "unknown type \"dance\"" },
+        { """{"type":"Send","id":"r1"}""", "\"r1\"", "unknown_type", "unknown type \"Send\"" },
+        { """{"type":"abcdefghijklmnopqrstuvwxyz0123456789","id":3}""", "3", "unknown_type", "unknown type \"abcdefghijklmnopqrstuvwxyz012345…\"" },
+        { """{"type":"dance","id":"r1","to":5}""", "\"r1\"", "unknown_type", "unknown type \"dance\"" },
+        { """{"type":"send","id":"r1","body":1}""", "\"r1\"", BadRequest, "\"send\" needs \"to\", such as {\"user\":\"bob\"}" },
+        { """{"type":"send","id":"r1","to":{"user":"bob"}}""", "\"r1\"", BadRequest, "\"send\" needs a \"body\" (any JSON value)" },
+        { """{"type":"send","id":"r1","to":"bob","body":1}""", "\"r1\"", BadRequest, "\"to\" must be an object such as {\"user\":\"bob\"}" },
+        { """{"type":"send","id":"r1","to":["bob"],"body":1}""", "\"r1\"", BadRequest, "\"to\" must be an object such as {\"user\":\"bob\"}" },
+        { """{"type":"send","id":"r1","to":null,"body":1}""", "\"r1\"", BadRequest, "\"to\" must be an object such as {\"user\":\"bob\"}" },
+        { """{"type":"send","id":"r1","to":{},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name a \"user\" or a \"connection\"" },
+        { """{"type":"send","id":"r1","to":{"planet":"mars"},"body":1}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\" or \"connection\"" },
+        { """{"type":"send","id":"r1","to":{"abcdefghijklmnopqrstuvwxyz0123456789":1},"body":1}""", "\"r1\"", BadRequest, "unknown target \"abcdefghijklmnopqrstuvwxyz012345…\" in \"to\"; use \"user\" or \"connection\"" },
+        { """{"type":"send","id":"r1","to":{"planet":"mars","user":5},"body":1}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\" or \"connection\"" },
+        { """{"type":"send","id":"r1","to":{"user":"bob","connection":"abc"},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name exactly one target" },
+        { """{"type":"send","id":"r1","to":{"user":"bob","user":"eve"},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name exactly one target" },
+        { """{"type":"send","id":"r1","to":{"user":42},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be a string" },
+        { """{"type":"send","id":"r1","to":{"user":{"name":"bob"}},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be a string" },
+        { """{"type":"send","id":"r1","to":{"connection":null},"body":1}""", "\"r1\"", BadRequest, "\"to.connection\" must be a string" },
+        { """{"type":"send","id":"r1","to":{"user":"no spaces"},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
+        { """{"type":"send","id":"r1","to":{"user":""},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
+        { """{"type":"send","id":"r1","to":{"user":"élève"},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
+        { "{\"type\":\"send\",\"id\":\"r1\",\"to\":{\"user\":\"" + new string('a', 65) + "\"},\"body\":1}", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
+        { """{"type":"send","id":"r1","to":{"connection":"a/b"},"body":1}""", "\"r1\"", BadRequest, "\"to.connection\" must be " + NameRule },
+        { """{"type":"send","id":"r1","to":{"user":"bob","planet":"mars"}}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\" or \"connection\"" },
+    };
+
+    public static TheoryData<string> Bodies => new()
+    {
+        "\"text\"",
+        "\"\"",
+        """ "with \"escapes\" \u00e9 and \n" """.Trim(),
+        "\"ünïcödé 🎉 written as UTF-8\"",
+        "0",
+        "-12.5e+10",
+        "true",
+        "false",
+        "null",
+        "[]",
+        "{}",
+        "[1, 2 ,3]",
+        """{ "a" : [ 1 , { "b" : null } ],	"c":"d" }""",
+        """{"type":"send","id":"inner","to":{"user":"eve"},"body":0}""",
+        "[\n  \"multi\",\r\n  \"line\"\n]",
+    };
+
+    [Fact]
+    public void A_send_to_a_user_is_parsed()
+    {
+        var send = ParseSend("""{"type":"send","id":"r1","to":{"user":"bob"},"body":{"text":"hi"}}""");
+
+        Assert.Equal("\"r1\"", Raw(send.RequestId));
+        Assert.Equal(MessageTarget.User("bob"), send.Target);
+        Assert.Equal("""{"text":"hi"}""", Encoding.UTF8.GetString(send.Body.Span));
+    }
+
+    [Fact]
+    public void A_send_to_a_connection_is_parsed()
+    {
+        var send = ParseSend("""{"type":"send","id":"r1","to":{"connection":"3f9a0c1be2d47a85"},"body":1}""");
+
+        Assert.Equal(MessageTarget.Connection("3f9a0c1be2d47a85"), send.Target);
+    }
+
+    [Theory]
+    [InlineData("\"r1\"")]
+    [InlineData("\"\"")]
+    [InlineData("\"a\\u0041\\n\"")]
+    [InlineData("\"é🎉\"")]
+    [InlineData("7")]
+    [InlineData("-0")]
+    [InlineData("12.50e1")]
+    [InlineData("1E+400")]
+    public void The_id_is_kept_exactly_as_the_client_wrote_it(string id)
+    {
+        var send = ParseSend($$"""{"type":"send","id":{{id}},"to":{"user":"bob"},"body":1}""");
+
+        Assert.Equal(id, Raw(send.RequestId));
+    }
+
+    [Fact]
+    public void A_frame_without_an_id_has_none()
+    {
+        var send = ParseSend("""{"type":"send","to":{"user":"bob"},"body":1}""");
+
+        Assert.Null(send.RequestId);
+    }
+
+    [Fact]
+    public void Fields_may_come_in_any_order()
+    {
+        var send = ParseSend("""{"body":[1],"to":{"user":"bob"},"id":5,"type":"send"}""");
+
+        Assert.Equal("5", Raw(send.RequestId));
+        Assert.Equal(MessageTarget.User("bob"), send.Target);
+        Assert.Equal("[1]", Encoding.UTF8.GetString(send.Body.Span));
+    }
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void A_body_of_any_json_kind_is_kept_byte_exact(string body)
+    {
+        var send = ParseSend($$"""{"type":"send","id":"r1","to":{"user":"bob"},"body":{{body}}}""");
+
+        Assert.Equal(Encoding.UTF8.GetBytes(body), send.Body.ToArray());
+    }
+
+    [Theory]
+    [MemberData(nameof(Bodies))]
+    public void Whitespace_around_the_body_is_not_part_of_it(string body)
+    {
+        var send = ParseSend($$"""{ "body" :  {{body}}  , "type" : "send" , "to" : { "user" : "bob" } }""");
+
+        Assert.Equal(Encoding.UTF8.GetBytes(body), send.Body.ToArray());
+    }
+
+    [Fact]
+    public void The_body_is_a_slice_of_the_frame_not_a_copy()
+    {
+        var frame = Encoding.UTF8.GetBytes("""{"type":"send","to":{"user":"bob"},"body":"payload"}""");
+
+        Assert.True(ClientFrameParser.TryParse(frame, out var command, out _));
+
+        var send = Assert.IsType<SendCommand>(command);
+        Assert.True(MemoryMarshal.TryGetArray(send.Body, out var segment));
+        Assert.Same(frame, segment.Array);
+        Assert.Equal(frame.AsSpan().IndexOf("\"payload\""u8), segment.Offset);
+    }
+
+    [Fact]
+    public void Unknown_fields_are_ignored_even_when_they_contain_known_names()
+    {
+        var send = ParseSend("""
+            {"version":2,"type":"send","meta":{"type":"evil","id":"x","to":{"user":"eve"},"body":0},
+             "id":"r1","tags":["type","id"],"to":{"user":"bob"},"body":"real","extra":null}
+            """);
+
+        Assert.Equal("\"r1\"", Raw(send.RequestId));
+        Assert.Equal(MessageTarget.User("bob"), send.Target);
+        Assert.Equal("\"real\"", Encoding.UTF8.GetString(send.Body.Span));
+    }
+
+    [Fact]
+    public void Whitespace_after_the_object_is_allowed()
+    {
+        var send = ParseSend("  \r\n{\"type\":\"send\",\"to\":{\"user\":\"bob\"},\"body\":1} \t\r\n ");
+
+        Assert.Equal("1", Encoding.UTF8.GetString(send.Body.Span));
+    }
+
+    [Fact]
+    public void Escaped_field_names_are_recognised()
+    {
+        var send = ParseSend("""{"\u0074ype":"send","to":{"\u0075ser":"bob"},"body":1}""");
+
+        Assert.Equal(MessageTarget.User("bob"), send.Target);
+    }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(126)]
+    public void A_string_id_of_up_to_128_bytes_with_its_quotes_is_accepted(int length)
+    {
+        var id = "\"" + new string('i', length) + "\"";
+
+        Assert.Equal(id, Raw(ParseSend($$"""{"type":"send","id":{{id}},"to":{"user":"bob"},"body":1}""").RequestId));
+    }
+
+    [Fact]
+    public void A_number_id_of_128_bytes_is_accepted()
+    {
+        var id = new string('9', 128);
+
+        Assert.Equal(id, Raw(ParseSend($$"""{"type":"send","id":{{id}},"to":{"user":"bob"},"body":1}""").RequestId));
+    }
+
+    [Fact]
+    public void An_id_of_129_bytes_is_refused_without_echoing_it()
+    {
+        foreach (var id in new[] { "\"" + new string('i', 127) + "\"", new string('9', 129) })
+        {
+            var error = ParseError($$"""{"type":"send","id":{{id}},"to":{"user":"bob"},"body":1}""");
+
+            Assert.Null(error.RequestId);
+            Assert.Equal(BadRequest, error.Code);
+            Assert.Equal(IdRule, error.Message);
+        }
+    }
+
+    [Fact]
+    public void The_id_limit_counts_utf8_bytes_not_characters()
+    {
+        // 63 two-byte characters and the quotes are 128 bytes; one more character is 130.
+        var fits = "\"" + new string('é', 63) + "\"";
+        var tooLong = "\"" + new string('é', 64) + "\"";
+
+        Assert.Equal(fits, Raw(ParseSend($$"""{"type":"send","id":{{fits}},"to":{"user":"bob"},"body":1}""").RequestId));
+        Assert.Equal(IdRule, ParseError($$"""{"type":"send","id":{{tooLong}},"to":{"user":"bob"},"body":1}""").Message);
+    }
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void A_wrong_frame_is_refused_with_its_code_and_message(string frame, string? id, string code, string message)
+    {
+        var error = ParseError(frame);
+
+        Assert.Equal(id, Raw(error.RequestId));
+        Assert.Equal(code, error.Code);
+        Assert.Equal(message, error.Message);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("not json")]
+    [InlineData("{\"type\":\"send\"")]
+    [InlineData("{\"type\":\"send\",}")]
+    [InlineData("{\"type\":'send'}")]
+    [InlineData("{type:\"send\"}")]
+    [InlineData("{\"type\":\"send\"} {}")]
+    [InlineData("{\"type\":\"send\"}x")]
+    [InlineData("{\"type\":\"send\",\"to\":{\"user\":\"bob\"},\"body\":tru}")]
+    [InlineData("{\"type\":\"send\",\"to\":{\"user\":\"bob\"},\"body\":[1,2}")]
+    public void Malformed_json_is_refused_with_the_reason_and_position(string frame)
+    {
+        var error = ParseError(frame);
+
+        Assert.Null(error.RequestId);
+        Assert.Equal(BadRequest, error.Code);
+        Assert.StartsWith("malformed JSON: ", error.Message);
+        Assert.Matches(@" \(at byte \d+\)$", error.Message);
+        Assert.DoesNotContain("LineNumber", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"type\":x}", 8)]
+    [InlineData("{\"type\":\"send\"}x", 15)]
+    [InlineData("{\"type\":\"send\",\"id\":1,}", 22)]
+    public void A_malformed_json_error_names_the_byte_where_reading_failed(string frame, int position)
+    {
+        Assert.EndsWith($"(at byte {position})", ParseError(frame).Message);
+    }
+
+    [Theory]
+    [InlineData("{\"id\":\"r1\",\"type\":\"send\",\"to\":{\"user\":\"bob\"},\"body\":tru}", "\"r1\"")]
+    [InlineData("{\"id\":7,\"type\":}", "7")]
+    [InlineData("{\"id\":\"r1\",\"type\":\"send\"} trailing", "\"r1\"")]
+    public void Malformed_json_after_the_id_still_echoes_the_id(string frame, string id)
+    {
+        var error = ParseError(frame);
+
+        Assert.Equal(id, Raw(error.RequestId));
+        Assert.StartsWith("malformed JSON: ", error.Message);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0xFF })]
+    [InlineData(new byte[] { 0xC0, 0x80 })]
+    [InlineData(new byte[] { 0xED, 0xA0, 0x80 })]
+    [InlineData(new byte[] { 0xE2, 0x82 })]
+    [InlineData(new byte[] { 0xF4, 0x90, 0x80, 0x80 })]
+    public void A_frame_that_is_not_valid_utf8_is_refused_before_reading_its_id(byte[] invalid)
+    {
+        byte[] frame = [.. Encoding.UTF8.GetBytes("{\"id\":\"r1\",\"type\":\"send\",\"to\":{\"user\":\"bob\"},\"body\":\""), .. invalid, .. "\"}"u8.ToArray()];
+
+        var error = ParseError(frame);
+
+        Assert.Null(error.RequestId);
+        Assert.Equal(BadRequest, error.Code);
+        Assert.Equal("the frame is not valid UTF-8", error.Message);
+    }
+
+    [Fact]
+    public void Nesting_up_to_64_levels_is_accepted()
+    {
+        // The frame object is level 1, so the body may nest 63 more.
+        var body = new string('[', 63) + new string(']', 63);
+
+        var send = ParseSend($$"""{"type":"send","to":{"user":"bob"},"body":{{body}}}""");
+
+        Assert.Equal(body, Encoding.UTF8.GetString(send.Body.Span));
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_64_levels_is_refused()
+    {
+        var body = new string('[', 64) + new string(']', 64);
+
+        var error = ParseError($$"""{"type":"send","id":"r1","to":{"user":"bob"},"body":{{body}}}""");
+
+        Assert.Equal("\"r1\"", Raw(error.RequestId));
+        Assert.StartsWith("malformed JSON: ", error.Message);
+        Assert.Contains("64", error.Message);
+    }
+
+    [Fact]
+    public void Nesting_deeper_than_64_levels_is_refused_in_ignored_fields_too()
+    {
+        var deep = new string('{', 1) + string.Concat(Enumerable.Repeat("\"a\":{", 64)) + new string('}', 65);
+
+        var error = ParseError($$"""{"type":"send","extra":{{deep}},"to":{"user":"bob"},"body":1}""");
+
+        Assert.StartsWith("malformed JSON: ", error.Message);
+    }
+
+    private static SendCommand ParseSend(string frame)
+    {
+        var parsed = ClientFrameParser.TryParse(Encoding.UTF8.GetBytes(frame), out var command, out var error);
+
+        Assert.True(parsed, error?.Message);
+        Assert.Null(error);
+        return Assert.IsType<SendCommand>(command);
+    }
+
+    private static ProtocolError ParseError(string frame) => ParseError(Encoding.UTF8.GetBytes(frame));
+
+    private static ProtocolError ParseError(byte[] frame)
+    {
+        var parsed = ClientFrameParser.TryParse(frame, out var command, out var error);
+
+        Assert.False(parsed);
+        Assert.Null(command);
+        return Assert.IsType<ProtocolError>(error);
+    }
+
+    private static string? Raw(byte[]? id) => id is null ? null : Encoding.UTF8.GetString(id);
+}
