@@ -95,6 +95,7 @@ public static class DataPlaneCodec
 
     public static byte[] Encode(SendOutcome outcome)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(outcome.Recipients);
         var size = 2
             + PayloadWriter.SizeOf(outcome.MessageId)
             + PayloadWriter.SizeOf(outcome.ConnectionId)
@@ -118,9 +119,15 @@ public static class DataPlaneCodec
             MessageId: reader.ReadString(),
             ConnectionId: reader.ReadString(),
             Status: ReadEnum<SendStatus>(reader.ReadByte()),
-            Recipients: checked((int)reader.ReadVarint()));
+            Recipients: ReadCount(ref reader));
         Close(reader);
         return outcome;
+    }
+
+    private static int ReadCount(ref PayloadReader reader)
+    {
+        var value = reader.ReadVarint();
+        return value <= int.MaxValue ? (int)value : throw new FormatException($"Count {value} out of range in data-plane payload.");
     }
 
     private static int SizeOf(MessageTarget target) => 1 + PayloadWriter.SizeOf(target.Value);

@@ -23,6 +23,13 @@ internal struct PayloadReader(ReadOnlyMemory<byte> payload)
         for (var shift = 0; shift < 35; shift += 7)
         {
             var b = ReadByte();
+
+            // The fifth byte carries only the top 4 bits of a 32-bit value.
+            if (shift == 28 && b > 0x0F)
+            {
+                throw new FormatException("Malformed length in data-plane payload.");
+            }
+
             result |= (uint)(b & 0x7F) << shift;
             if (b < 0x80)
             {

@@ -78,13 +78,19 @@ internal sealed class ClientConnection
     /// <summary>The socket failed: stop at once, without a close frame.</summary>
     public void Abort()
     {
-        if (Interlocked.Exchange(ref _closing, 1) == 0)
+        // Cancel first: completing the queue wakes the sender, which must not see an open socket
+        // with a live token and send a close frame.
+        var first = Interlocked.Exchange(ref _closing, 1) == 0;
+        if (first)
         {
             CloseDescription = "aborted";
-            _outbound.Writer.TryComplete();
         }
 
         _abort.Cancel();
+        if (first)
+        {
+            _outbound.Writer.TryComplete();
+        }
     }
 
     /// <summary>

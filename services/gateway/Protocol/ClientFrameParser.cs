@@ -41,6 +41,12 @@ internal static class ClientFrameParser
             error = new ProtocolError(fields.RequestId, ErrorCodes.BadRequest, $"malformed JSON: {Describe(exception)}");
             return false;
         }
+        catch (InvalidOperationException)
+        {
+            // GetString throws this, not a JsonException, for an escape that decodes to invalid UTF-16.
+            error = new ProtocolError(fields.RequestId, ErrorCodes.BadRequest, "malformed JSON: a string escapes an unpaired surrogate");
+            return false;
+        }
 
         error = Validate(ref fields, out command);
         return error is null;

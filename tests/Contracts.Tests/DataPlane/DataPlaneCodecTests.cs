@@ -387,4 +387,22 @@ public sealed class DataPlaneCodecTests
         Assert.Equal(expected with { Body = default }, actual with { Body = default });
         Assert.Equal(expected.Body.ToArray(), actual.Body.ToArray());
     }
+
+    [Fact]
+    public void A_recipient_count_beyond_the_int_range_is_rejected_as_a_format_error()
+    {
+        // 2^31 as LEB128.
+        byte[] payload = [(byte)PayloadKind.Outcome, 1, 1, (byte)'m', 1, (byte)'c', (byte)SendStatus.Routed, 0x80, 0x80, 0x80, 0x80, 0x08];
+
+        Assert.Throws<FormatException>(() => DataPlaneCodec.DecodeOutcome(payload));
+    }
+
+    [Fact]
+    public void A_varint_that_overflows_32_bits_in_its_fifth_byte_is_rejected()
+    {
+        // 2^32 as LEB128: read as a length it wraps around to 0.
+        byte[] payload = [(byte)PayloadKind.Outcome, 1, 0x80, 0x80, 0x80, 0x80, 0x10, 1, (byte)'c', (byte)SendStatus.Routed, 0];
+
+        Assert.Throws<FormatException>(() => DataPlaneCodec.DecodeOutcome(payload));
+    }
 }

@@ -260,4 +260,24 @@ public sealed class ClientConnectionTests
         var text = $"{{\"n\":{index},\"pad\":\"";
         return Encoding.UTF8.GetBytes(text + new string('x', Math.Max(0, size - text.Length - 2)) + "\"}");
     }
+
+    [Fact]
+    public async Task Abort_stops_the_sender_without_a_close_frame()
+    {
+        var pair = WebSocketPair.Create();
+        await using var client = ConnectedClient.Start(new ClientConnection("c-1", "alice", 64, TimeSpan.FromSeconds(30)), pair);
+        await client.SkipWelcomeAsync();
+
+        client.Connection.Abort();
+        await client.Sender.WaitAsync(Received.Timeout);
+
+        Assert.True(client.Connection.IsClosing);
+        Assert.Equal("aborted", client.Connection.CloseDescription);
+        Assert.False(client.Connection.TrySend(Frame(0)));
+
+        // The transport ends with nothing more on it: a close frame would be read as one.
+        pair.ServerStream.CompleteOutput();
+        var exception = await Assert.ThrowsAsync<WebSocketException>(client.ReceiveAsync);
+        Assert.Equal(WebSocketError.ConnectionClosedPrematurely, exception.WebSocketErrorCode);
+    }
 }

@@ -353,4 +353,17 @@ public sealed class ClientFrameParserTests
     }
 
     private static string? Raw(byte[]? id) => id is null ? null : Encoding.UTF8.GetString(id);
+
+    [Theory]
+    [InlineData("{\"id\":\"r1\",\"type\":\"\\ud800\"}")]
+    [InlineData("{\"type\":\"send\",\"id\":\"r1\",\"to\":{\"user\":\"\\udc00\"},\"body\":1}")]
+    [InlineData("{\"type\":\"send\",\"id\":\"r1\",\"to\":{\"\\ud800\":\"bob\"},\"body\":1}")]
+    public void A_string_escaping_a_lone_surrogate_is_refused_as_malformed_json(string frame)
+    {
+        var error = ParseError(frame);
+
+        Assert.Equal("\"r1\"", Raw(error.RequestId));
+        Assert.Equal(BadRequest, error.Code);
+        Assert.StartsWith("malformed JSON: ", error.Message);
+    }
 }
