@@ -44,6 +44,10 @@ public sealed class RabbitMqServer : IAsyncDisposable
             ["RABBITMQ_NODE_PORT"] = Port.ToString(),
             ["RABBITMQ_DIST_PORT"] = FreePort.Next().ToString(),
             ["ERL_EPMD_PORT"] = _epmdPort.ToString(),
+
+            // Loopback only: epmd and the Erlang distribution listener bind every interface by default.
+            ["ERL_EPMD_ADDRESS"] = "127.0.0.1",
+            ["RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS"] = "-kernel inet_dist_use_interface {127,0,0,1}",
             ["RABBITMQ_MNESIA_BASE"] = Path.Combine(_directory, "mnesia"),
             ["RABBITMQ_LOG_BASE"] = Path.Combine(_directory, "log"),
             ["RABBITMQ_ENABLED_PLUGINS_FILE"] = Path.Combine(_directory, "enabled_plugins"),
@@ -55,7 +59,9 @@ public sealed class RabbitMqServer : IAsyncDisposable
     /// <summary>Stops the broker at once, as a crash would.</summary>
     public void Kill()
     {
-        _process?.Signal(Signals.SigKill);
+        // The server script runs the Erlang VM as its child (to turn SIGTERM into a clean stop):
+        // killing the script alone would leave the broker running.
+        _process?.KillTree();
         _process?.WaitForExitAsync(TimeSpan.FromSeconds(10)).GetAwaiter().GetResult();
     }
 
