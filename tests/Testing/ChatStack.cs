@@ -35,10 +35,7 @@ public sealed class ChatStack : IAsyncDisposable
     /// <param name="settings">Configuration for every service, as environment variables (e.g. <c>Presence__GatewayTtl</c>).</param>
     public static async Task<ChatStack> StartAsync(string name, int routers = 2, int gateways = 2, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var redisStart = RedisServer.StartAsync($"{name}-redis");
-        var rabbitStart = RabbitMqServer.StartAsync($"{name}-rabbitmq");
-        var redis = await redisStart;
-        var rabbitMq = await rabbitStart;
+        var (redis, rabbitMq) = await ServersFixture.StartServersAsync(name);
 
         Dictionary<string, string?> Environment(params (string Key, string Value)[] extra)
         {
@@ -65,13 +62,22 @@ public sealed class ChatStack : IAsyncDisposable
             .ToList();
 
         var stack = new ChatStack(name, redis, rabbitMq, presence, routerProcesses, gatewayProcesses);
-        foreach (var service in stack.Services)
+        try
         {
-            service.Start();
-        }
+            foreach (var service in stack.Services)
+            {
+                service.Start();
+            }
 
-        await Task.WhenAll(stack.Services.Select(service => service.WaitReadyAsync(ReadyTimeout)));
-        return stack;
+            await Task.WhenAll(stack.Services.Select(service => service.WaitReadyAsync(ReadyTimeout)));
+            return stack;
+        }
+        catch
+        {
+            // Nobody else will stop what was started.
+            await stack.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>The WebSocket address of gateway <paramref name="index"/> (0-based) for a user.</summary>

@@ -27,8 +27,16 @@ public sealed class RabbitMqServer : IAsyncDisposable
     public static async Task<RabbitMqServer> StartAsync(string name)
     {
         var server = new RabbitMqServer(name);
-        await server.StartAsync();
-        return server;
+        try
+        {
+            await server.StartAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     public async Task StartAsync()

@@ -22,8 +22,16 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(string name)
     {
         var server = new RedisServer(name, FreePort.Next());
-        await server.StartAsync();
-        return server;
+        try
+        {
+            await server.StartAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Starts it again on the same port (with empty data), after <see cref="Kill"/>.</summary>

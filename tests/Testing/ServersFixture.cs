@@ -15,11 +15,33 @@ public sealed class ServersFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var name = $"it-{Guid.NewGuid():N}"[..11];
+        (Redis, RabbitMq) = await StartServersAsync($"it-{Guid.NewGuid():N}"[..11]);
+    }
+
+    /// <summary>Starts both servers side by side; if either fails, stops the other.</summary>
+    public static async Task<(RedisServer Redis, RabbitMqServer RabbitMq)> StartServersAsync(string name)
+    {
         var redis = RedisServer.StartAsync($"{name}-redis");
         var rabbitMq = RabbitMqServer.StartAsync($"{name}-rabbitmq");
-        Redis = await redis;
-        RabbitMq = await rabbitMq;
+        try
+        {
+            await Task.WhenAll(redis, rabbitMq);
+            return (redis.Result, rabbitMq.Result);
+        }
+        catch
+        {
+            if (redis.IsCompletedSuccessfully)
+            {
+                await redis.Result.DisposeAsync();
+            }
+
+            if (rabbitMq.IsCompletedSuccessfully)
+            {
+                await rabbitMq.Result.DisposeAsync();
+            }
+
+            throw;
+        }
     }
 
     public async Task DisposeAsync()
