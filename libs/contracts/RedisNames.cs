@@ -11,8 +11,11 @@ public static class RedisNames
     /// <summary>Channel a gateway publishes inbound messages on; one router owns each shard.</summary>
     public static string InboundChannel(int shard) => $"{Prefix}in:{shard}";
 
-    /// <summary>A gateway's own channel: deliveries and send outcomes for its connections.</summary>
-    public static string GatewayChannel(string gatewayId) => $"{Prefix}gw:{gatewayId}";
+    /// <summary>Prefix of the gateway channels, for scripts that publish to them.</summary>
+    public const string GatewayChannelPrefix = Prefix + "gw:";
+
+    /// <summary>A gateway's own channel: deliveries, outcomes, answers and membership events for its connections.</summary>
+    public static string GatewayChannel(string gatewayId) => GatewayChannelPrefix + gatewayId;
 
     /// <summary>Channel presence publishes every registry change on.</summary>
     public const string RegistryChanges = Prefix + "registry:changes";
@@ -31,6 +34,43 @@ public static class RedisNames
 
     /// <summary>Counter: sequence number of the last registry change.</summary>
     public const string RegistrySequence = Prefix + "registry:seq";
+
+    /// <summary>
+    /// Hash: connection id to user id, for the connections of a gateway instance that is gone
+    /// and whose room memberships are still being removed.
+    /// </summary>
+    public static string RetiredConnections(string gatewayId, string gatewayInstance) => $"{RetiredConnectionsPrefix}{gatewayId}:{gatewayInstance}";
+
+    /// <summary>Prefix of <see cref="RetiredConnections"/>, for scripts that build it.</summary>
+    public const string RetiredConnectionsPrefix = Prefix + "registry:retired:";
+
+    /// <summary>Set: <c>{gateway}\n{instance}</c> of each retired instance whose connections are still to clean up.</summary>
+    public const string RetiredGateways = Prefix + "registry:retired";
+
+    /// <summary>Set: the rooms a connection is a member of.</summary>
+    public static string ConnectionRooms(string connectionId) => ConnectionRoomsPrefix + connectionId;
+
+    /// <summary>Prefix of <see cref="ConnectionRooms"/>, for scripts that build it.</summary>
+    public const string ConnectionRoomsPrefix = Prefix + "registry:rooms:";
+
+    /// <summary>Set: every room that has members.</summary>
+    public const string Rooms = Prefix + "rooms";
+
+    /// <summary>Prefix of the per-room keys, for scripts that build them: <c>{prefix}{room}{suffix}</c>.</summary>
+    public const string RoomPrefix = Prefix + "room:";
+
+    public const string RoomMembersSuffix = ":members";
+    public const string RoomUsersSuffix = ":users";
+    public const string RoomGatewaysSuffix = ":gateways";
+
+    /// <summary>Hash: member connection id to user id.</summary>
+    public static string RoomMembers(string room) => RoomPrefix + room + RoomMembersSuffix;
+
+    /// <summary>Hash: member user id to their number of member connections.</summary>
+    public static string RoomUsers(string room) => RoomPrefix + room + RoomUsersSuffix;
+
+    /// <summary>Hash: gateway id to the number of member connections it holds.</summary>
+    public static string RoomGateways(string room) => RoomPrefix + room + RoomGatewaysSuffix;
 
     /// <summary>Marks a closed connection for a while, so a late registration cannot revive it.</summary>
     public static string ClosedConnection(string connectionId) => $"{Prefix}registry:closed:{connectionId}";

@@ -22,6 +22,9 @@ internal static partial class Log
     [LoggerMessage(3006, LogLevel.Warning, "Gateway {GatewayId} sent no heartbeat for {Ttl}; its connections are removed")]
     public static partial void GatewayExpired(ILogger logger, string gatewayId, TimeSpan ttl);
 
+    [LoggerMessage(3008, LogLevel.Information, "Took {Connections} connections of removed gateways out of their rooms")]
+    public static partial void RetiredPurged(ILogger logger, long connections);
+
     [LoggerMessage(3007, LogLevel.Warning, "Looking for expired gateways failed; retrying")]
     public static partial void ReapFailed(ILogger logger, Exception exception);
 }

@@ -10,6 +10,8 @@ internal sealed class PresenceMetrics
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _removals;
     private readonly Counter<long> _gatewaysRemoved;
+    private readonly Counter<long> _memberships;
+    private readonly Counter<long> _purged;
 
     public PresenceMetrics(IMeterFactory meterFactory)
     {
@@ -17,12 +19,19 @@ internal sealed class PresenceMetrics
         _registrations = meter.CreateCounter<long>("chat.presence.registrations", description: "Connection registrations, by result.");
         _removals = meter.CreateCounter<long>("chat.presence.removals", description: "Connections removed because they closed.");
         _gatewaysRemoved = meter.CreateCounter<long>("chat.presence.gateways_removed", description: "Gateways removed with all their connections, by reason.");
+        _memberships = meter.CreateCounter<long>("chat.presence.memberships", description: "Room joins and leaves, by result.");
+        _purged = meter.CreateCounter<long>("chat.presence.retired_connections_purged", description: "Connections of removed gateways taken out of their rooms.");
     }
 
     public void Registered(RegistrationResult result) =>
         _registrations.Add(1, new KeyValuePair<string, object?>("result", result.ToString()));
 
     public void Removed() => _removals.Add(1);
+
+    public void MembershipChanged(string result) =>
+        _memberships.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    public void Purged(long connections) => _purged.Add(connections);
 
     public void GatewayRemoved(string reason) =>
         _gatewaysRemoved.Add(1, new KeyValuePair<string, object?>("reason", reason));

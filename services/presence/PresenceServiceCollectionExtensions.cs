@@ -16,7 +16,8 @@ internal static class PresenceServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PresenceMetrics>();
         services.AddSingleton<IConnectionRegistry, RedisConnectionRegistry>();
-        services.AddHostedService<GatewayReaper>();
+        services.AddSingleton<GatewayReaper>();
+        services.AddHostedService(provider => provider.GetRequiredService<GatewayReaper>());
 
         services.AddChatBus(bus =>
         {
@@ -24,6 +25,8 @@ internal static class PresenceServiceCollectionExtensions
             bus.AddConsumer<ConnectionClosedConsumer>();
             bus.AddConsumer<GatewayHeartbeatConsumer>();
             bus.AddConsumer<GatewayStoppedConsumer>();
+            bus.AddConsumer<JoinRoomConsumer>();
+            bus.AddConsumer<LeaveRoomConsumer>();
         });
 
         return services;

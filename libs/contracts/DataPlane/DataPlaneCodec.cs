@@ -130,6 +130,103 @@ public static class DataPlaneCodec
         return value <= int.MaxValue ? (int)value : throw new FormatException($"Count {value} out of range in data-plane payload.");
     }
 
+    public static byte[] Encode(PresenceQuery query)
+    {
+        var size = 2
+            + PayloadWriter.SizeOf(query.QueryId)
+            + PayloadWriter.SizeOf(query.GatewayId)
+            + PayloadWriter.SizeOf(query.ConnectionId)
+            + SizeOf(query.Target)
+            + PayloadWriter.SizeOfNullable(query.TraceParent);
+        var payload = new byte[size];
+        var writer = new PayloadWriter(payload);
+        writer.WriteByte((byte)PayloadKind.PresenceQuery);
+        writer.WriteByte(Version);
+        writer.WriteString(query.QueryId);
+        writer.WriteString(query.GatewayId);
+        writer.WriteString(query.ConnectionId);
+        Write(ref writer, query.Target);
+        writer.WriteNullableString(query.TraceParent);
+        return payload;
+    }
+
+    public static PresenceQuery DecodePresenceQuery(ReadOnlyMemory<byte> payload)
+    {
+        var reader = Open(payload, PayloadKind.PresenceQuery);
+        var query = new PresenceQuery(
+            QueryId: reader.ReadString(),
+            GatewayId: reader.ReadString(),
+            ConnectionId: reader.ReadString(),
+            Target: ReadTarget(ref reader),
+            TraceParent: reader.ReadNullableString());
+        Close(reader);
+        return query;
+    }
+
+    public static byte[] Encode(PresenceAnswer answer)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(answer.Connections);
+        var size = 2
+            + PayloadWriter.SizeOf(answer.QueryId)
+            + PayloadWriter.SizeOf(answer.ConnectionId)
+            + PayloadWriter.SizeOfVarint((uint)answer.Connections)
+            + PayloadWriter.SizeOfVarint((uint)answer.Users.Count);
+        foreach (var user in answer.Users)
+        {
+            size += PayloadWriter.SizeOf(user);
+        }
+
+        var payload = new byte[size];
+        var writer = new PayloadWriter(payload);
+        writer.WriteByte((byte)PayloadKind.PresenceAnswer);
+        writer.WriteByte(Version);
+        writer.WriteString(answer.QueryId);
+        writer.WriteString(answer.ConnectionId);
+        writer.WriteVarint((uint)answer.Connections);
+        writer.WriteVarint((uint)answer.Users.Count);
+        foreach (var user in answer.Users)
+        {
+            writer.WriteString(user);
+        }
+
+        return payload;
+    }
+
+    public static PresenceAnswer DecodePresenceAnswer(ReadOnlyMemory<byte> payload)
+    {
+        var reader = Open(payload, PayloadKind.PresenceAnswer);
+        var queryId = reader.ReadString();
+        var connectionId = reader.ReadString();
+        var connections = ReadCount(ref reader);
+        var count = ReadCount(ref reader);
+
+        // Each user takes at least one byte, so a count beyond the payload is a lie, not a size to allocate.
+        var users = new string[count <= payload.Length ? count : throw new FormatException("User count exceeds the data-plane payload.")];
+        for (var i = 0; i < users.Length; i++)
+        {
+            users[i] = reader.ReadString();
+        }
+
+        Close(reader);
+        return new PresenceAnswer(queryId, connectionId, connections, users);
+    }
+
+    /// <summary>
+    /// Decodes what presence's scripts publish: kind, version, event kind (1 joined, 2 left),
+    /// then room, user and excluded connection as length-prefixed strings.
+    /// </summary>
+    public static MembershipEvent DecodeMembership(ReadOnlyMemory<byte> payload)
+    {
+        var reader = Open(payload, PayloadKind.Membership);
+        var membership = new MembershipEvent(
+            Kind: ReadEnum<MembershipEventKind>(reader.ReadByte()),
+            Room: reader.ReadString(),
+            UserId: reader.ReadString(),
+            ExcludeConnection: reader.ReadString());
+        Close(reader);
+        return membership;
+    }
+
     private static int SizeOf(MessageTarget target) => 1 + PayloadWriter.SizeOf(target.Value);
 
     private static void Write(ref PayloadWriter writer, MessageTarget target)

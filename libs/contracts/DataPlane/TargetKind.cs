@@ -8,4 +8,10 @@ public enum TargetKind : byte
 
     /// <summary>One connection.</summary>
     Connection = 2,
+
+    /// <summary>Every member connection of a room but the sender's.</summary>
+    Room = 3,
+
+    /// <summary>Every connection but the sender's. The value is empty.</summary>
+    Everyone = 4,
 }

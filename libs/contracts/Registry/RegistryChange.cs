@@ -9,9 +9,11 @@ namespace ChatPlatform.Contracts.Registry;
 /// <param name="Sequence">Increases by one per change; a gap means changes were missed.</param>
 /// <param name="ConnectionId">Null for <see cref="RegistryChangeKind.GatewayRemoved"/>.</param>
 /// <param name="UserId">Null for <see cref="RegistryChangeKind.GatewayRemoved"/>.</param>
+/// <param name="Room">Set for <see cref="RegistryChangeKind.RoomJoined"/> and <see cref="RegistryChangeKind.RoomLeft"/>.</param>
 public sealed record RegistryChange(
     long Sequence,
     RegistryChangeKind Kind,
     string GatewayId,
-    string? ConnectionId,
-    string? UserId);
+    string? ConnectionId = null,
+    string? UserId = null,
+    string? Room = null);

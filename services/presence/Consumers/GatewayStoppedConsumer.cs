@@ -6,6 +6,7 @@ namespace ChatPlatform.Presence.Consumers;
 
 internal sealed class GatewayStoppedConsumer(
     IConnectionRegistry registry,
+    GatewayReaper reaper,
     PresenceMetrics metrics,
     ILogger<GatewayStoppedConsumer> logger) : IConsumer<GatewayStopped>
 {
@@ -16,6 +17,7 @@ internal sealed class GatewayStoppedConsumer(
         {
             metrics.GatewayRemoved("stopped");
             Log.GatewayStopped(logger, stopped.GatewayId);
+            reaper.PurgeSoon();
         }
     }
 }

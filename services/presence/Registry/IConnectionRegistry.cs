@@ -1,21 +1,23 @@
 using ChatPlatform.Contracts.Connections;
 using ChatPlatform.Contracts.Gateways;
+using ChatPlatform.Contracts.Rooms;
 
 namespace ChatPlatform.Presence.Registry;
 
 /// <summary>
-/// The connection registry: which connections each gateway holds, and whose they are.
-/// Every operation is atomic, and every change it makes is published on the registry change
-/// channel by the same atomic step, numbered in order. Operations are idempotent, so
-/// redelivered or concurrent messages on several presence replicas leave it consistent.
-/// A gateway's entries live while its heartbeat lease does; a newer instance of a gateway
-/// replaces all entries of the older one.
+/// The connection registry: which connections each gateway holds, whose they are, and which
+/// rooms they are in. Every operation is atomic and publishes the changes it makes on the
+/// registry change channel in the same step, numbered in order; joins and leaves that change a
+/// room's users also announce it to the gateways holding its members. Operations are
+/// idempotent, so redelivered or concurrent messages on several presence replicas leave it
+/// consistent. A gateway's entries live while its heartbeat lease does; a newer instance of a
+/// gateway replaces all entries of the older one.
 /// </summary>
 internal interface IConnectionRegistry
 {
     Task<RegistrationResult> RegisterAsync(RegisterConnection request, TimeSpan gatewayTtl);
 
-    /// <summary>Removes the connection and marks it closed for <paramref name="closedTtl"/>.</summary>
+    /// <summary>Removes the connection and its memberships, and marks it closed for <paramref name="closedTtl"/>.</summary>
     /// <returns>Whether it was registered.</returns>
     Task<bool> RemoveAsync(ConnectionClosed closed, TimeSpan closedTtl);
 
@@ -29,4 +31,16 @@ internal interface IConnectionRegistry
     /// <summary>Removes up to <paramref name="limit"/> gateways whose lease has expired.</summary>
     /// <returns>The ids of the gateways removed.</returns>
     Task<IReadOnlyList<string>> RemoveExpiredGatewaysAsync(int limit);
+
+    /// <returns>False when the connection is not registered (it closed, or its gateway is gone).</returns>
+    Task<bool> JoinAsync(JoinRoom request);
+
+    Task LeaveAsync(LeaveRoom request);
+
+    /// <summary>
+    /// Removes gateways' connections from their rooms after the gateways were removed, up to
+    /// <paramref name="batchSize"/> connections per atomic step, announcing who left.
+    /// </summary>
+    /// <returns>The number of connections cleaned up.</returns>
+    Task<long> PurgeRetiredAsync(int batchSize);
 }

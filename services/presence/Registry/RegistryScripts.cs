@@ -1,16 +1,20 @@
 namespace ChatPlatform.Presence.Registry;
 
 /// <summary>
-/// The registry's Lua scripts. Each runs atomically in Redis and publishes the changes it makes
-/// in the format <see cref="Contracts.Registry.RegistryChangeCodec"/> parses, numbered from one
-/// counter, so subscribers see every change once and in order.
-/// Every script takes KEYS[1] gateway instances, KEYS[2] gateway leases, KEYS[3] change sequence,
-/// and ARGV[1] the change channel; the rest are its own.
+/// The registry's Lua scripts. Each runs atomically in Redis. It publishes the registry changes
+/// it makes (in the format <see cref="Contracts.Registry.RegistryChangeCodec"/> parses, numbered
+/// from one counter) so routers see every change once and in order. It also publishes the
+/// joined/left events it causes to the gateways holding members of the room (the layout
+/// <see cref="Contracts.DataPlane.DataPlaneCodec.DecodeMembership"/> reads).
+/// Every script takes the keys and arguments of <see cref="RegistryLayout"/> first and its own
+/// after them: KEYS from <see cref="RegistryLayout.FirstKey"/>, ARGV from <see cref="RegistryLayout.FirstArgument"/>.
 /// </summary>
 internal static class RegistryScripts
 {
     private const string Prelude = """
-        local instances, leases, sequence, channel = KEYS[1], KEYS[2], KEYS[3], ARGV[1]
+        local instances, leases, sequence, rooms, retired_set = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+        local channel, gateway_channel, gateway_connections, retired_prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+        local room_prefix, members_suffix, users_suffix, gateways_suffix, connection_rooms = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
 
         local function now_ms()
           local t = redis.call('TIME')
@@ -22,79 +26,190 @@ internal static class RegistryScripts
           redis.call('PUBLISH', channel, seq .. '\n' .. change)
         end
 
-        local function remove_gateway(gateway, connections)
-          redis.call('DEL', connections)
+        local function varint(n)
+          local bytes = ''
+          while n >= 128 do
+            bytes = bytes .. string.char(n % 128 + 128)
+            n = math.floor(n / 128)
+          end
+          return bytes .. string.char(n)
+        end
+
+        local function field(text)
+          return varint(#text) .. text
+        end
+
+        -- Tells every gateway holding members of the room that a user joined (1) or left (2).
+        local function announce(room, kind, user, exclude)
+          local payload = string.char(6, 1, kind) .. field(room) .. field(user) .. field(exclude)
+          for _, gateway in ipairs(redis.call('HKEYS', room_prefix .. room .. gateways_suffix)) do
+            redis.call('PUBLISH', gateway_channel .. gateway, payload)
+          end
+        end
+
+        -- Returns true if the connection was not a member yet.
+        local function join(gateway, connection, user, room)
+          if redis.call('HSETNX', room_prefix .. room .. members_suffix, connection, user) == 0 then return false end
+          if redis.call('HINCRBY', room_prefix .. room .. users_suffix, user, 1) == 1 then
+            announce(room, 1, user, connection)
+          end
+          redis.call('HINCRBY', room_prefix .. room .. gateways_suffix, gateway, 1)
+          redis.call('SADD', rooms, room)
+          redis.call('SADD', connection_rooms .. connection, room)
+          return true
+        end
+
+        -- Returns the member's user id, or false if the connection was not a member.
+        local function leave(gateway, connection, room)
+          local members = room_prefix .. room .. members_suffix
+          local user = redis.call('HGET', members, connection)
+          if not user then return false end
+          redis.call('HDEL', members, connection)
+          redis.call('SREM', connection_rooms .. connection, room)
+          local gateways = room_prefix .. room .. gateways_suffix
+          if redis.call('HINCRBY', gateways, gateway, -1) <= 0 then redis.call('HDEL', gateways, gateway) end
+          local users = room_prefix .. room .. users_suffix
+          if redis.call('HINCRBY', users, user, -1) <= 0 then
+            redis.call('HDEL', users, user)
+            announce(room, 2, user, '')
+          end
+          if redis.call('HLEN', members) == 0 then
+            redis.call('DEL', members, users, gateways)
+            redis.call('SREM', rooms, room)
+          end
+          return user
+        end
+
+        local function leave_all(gateway, connection)
+          for _, room in ipairs(redis.call('SMEMBERS', connection_rooms .. connection)) do
+            leave(gateway, connection, room)
+          end
+          redis.call('DEL', connection_rooms .. connection)
+        end
+
+        -- Takes a departed instance's connections out of the registry in O(1), by moving them to
+        -- a retired hash; their room memberships are cleaned up afterwards, in batches.
+        local function retire(gateway, instance)
+          local live = gateway_connections .. gateway
+          if redis.call('EXISTS', live) == 1 then
+            redis.call('RENAME', live, retired_prefix .. gateway .. ':' .. instance)
+            redis.call('SADD', retired_set, gateway .. '\n' .. instance)
+          end
+          publish('G\n' .. gateway)
+        end
+
+        local function remove_gateway(gateway, instance)
+          retire(gateway, instance)
           redis.call('HDEL', instances, gateway)
           redis.call('ZREM', leases, gateway)
-          publish('G\n' .. gateway)
         end
 
         -- Makes `instance` the gateway's registered instance. Instance ids sort in start order:
         -- a newer one replaces an older one (whose connections died with it); an older one
         -- (a late message from a previous run) is refused.
-        local function claim(gateway, instance, connections)
+        local function claim(gateway, instance)
           local current = redis.call('HGET', instances, gateway)
           if current == instance then return true end
           if current and current > instance then return false end
-          if current then
-            redis.call('DEL', connections)
-            publish('G\n' .. gateway)
-          end
+          if current then retire(gateway, current) end
           redis.call('HSET', instances, gateway, instance)
           return true
         end
 
         """;
 
-    /// <summary>KEYS[4] gateway connections, KEYS[5] closed marker; ARGV gateway, instance, connection, user, lease ms.</summary>
+    /// <summary>KEYS gateway connections, closed marker; ARGV gateway, instance, connection, user, lease ms.</summary>
     public const string Register = Prelude + """
-        local gateway, instance, connection, user, lease = ARGV[2], ARGV[3], ARGV[4], ARGV[5], tonumber(ARGV[6])
-        if redis.call('EXISTS', KEYS[5]) == 1 then return 'closed' end
-        if not claim(gateway, instance, KEYS[4]) then return 'stale' end
+        local gateway, instance, connection, user, lease = ARGV[10], ARGV[11], ARGV[12], ARGV[13], tonumber(ARGV[14])
+        if redis.call('EXISTS', KEYS[7]) == 1 then return 'closed' end
+        if not claim(gateway, instance) then return 'stale' end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
-        if redis.call('HSET', KEYS[4], connection, user) == 1 then
+        if redis.call('HSET', KEYS[6], connection, user) == 1 then
           publish('+\n' .. gateway .. '\n' .. connection .. '\n' .. user)
         end
         return 'ok'
         """;
 
-    /// <summary>KEYS[4] gateway connections, KEYS[5] closed marker; ARGV gateway, connection, marker ms.</summary>
+    /// <summary>KEYS gateway connections, closed marker; ARGV gateway, connection, marker ms.</summary>
     public const string Remove = Prelude + """
-        local gateway, connection, marker = ARGV[2], ARGV[3], ARGV[4]
-        redis.call('SET', KEYS[5], '1', 'PX', marker)
-        local user = redis.call('HGET', KEYS[4], connection)
+        local gateway, connection, marker = ARGV[10], ARGV[11], ARGV[12]
+        redis.call('SET', KEYS[7], '1', 'PX', marker)
+        local user = redis.call('HGET', KEYS[6], connection)
         if not user then return 0 end
-        redis.call('HDEL', KEYS[4], connection)
+        redis.call('HDEL', KEYS[6], connection)
+        leave_all(gateway, connection)
         publish('-\n' .. gateway .. '\n' .. connection .. '\n' .. user)
         return 1
         """;
 
-    /// <summary>KEYS[4] gateway connections; ARGV gateway, instance, lease ms. Returns the connection count, or -1 for a replaced instance.</summary>
+    /// <summary>KEYS gateway connections; ARGV gateway, instance, lease ms. Returns the connection count, or -1 for a replaced instance.</summary>
     public const string Heartbeat = Prelude + """
-        local gateway, instance, lease = ARGV[2], ARGV[3], tonumber(ARGV[4])
-        if not claim(gateway, instance, KEYS[4]) then return -1 end
+        local gateway, instance, lease = ARGV[10], ARGV[11], tonumber(ARGV[12])
+        if not claim(gateway, instance) then return -1 end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
-        return redis.call('HLEN', KEYS[4])
+        return redis.call('HLEN', KEYS[6])
         """;
 
-    /// <summary>KEYS[4] gateway connections; ARGV gateway, instance.</summary>
+    /// <summary>ARGV gateway, instance.</summary>
     public const string RemoveGateway = Prelude + """
-        local gateway, instance = ARGV[2], ARGV[3]
+        local gateway, instance = ARGV[10], ARGV[11]
         if redis.call('HGET', instances, gateway) ~= instance then return 0 end
-        remove_gateway(gateway, KEYS[4])
+        remove_gateway(gateway, instance)
         return 1
         """;
 
-    /// <summary>
-    /// ARGV connections key prefix, limit. Builds the expired gateways' connection keys from the
-    /// prefix, which is fine on a single Redis primary (not on Redis Cluster).
-    /// </summary>
+    /// <summary>ARGV limit. Returns the gateways removed.</summary>
     public const string RemoveExpiredGateways = Prelude + """
-        local prefix, limit = ARGV[2], tonumber(ARGV[3])
+        local limit = tonumber(ARGV[10])
         local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms(), 'LIMIT', 0, limit)
         for _, gateway in ipairs(expired) do
-          remove_gateway(gateway, prefix .. gateway)
+          remove_gateway(gateway, redis.call('HGET', instances, gateway) or '')
         end
         return expired
+        """;
+
+    /// <summary>KEYS gateway connections; ARGV gateway, connection, room. Returns 'ok', or 'unknown' for a connection not registered.</summary>
+    public const string Join = Prelude + """
+        local gateway, connection, room = ARGV[10], ARGV[11], ARGV[12]
+        local user = redis.call('HGET', KEYS[6], connection)
+        if not user then return 'unknown' end
+        if join(gateway, connection, user, room) then
+          publish('J\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
+        end
+        return 'ok'
+        """;
+
+    /// <summary>ARGV gateway, connection, room.</summary>
+    public const string Leave = Prelude + """
+        local gateway, connection, room = ARGV[10], ARGV[11], ARGV[12]
+        local user = leave(gateway, connection, room)
+        if user then
+          publish('L\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
+        end
+        return 'ok'
+        """;
+
+    /// <summary>
+    /// ARGV limit. Cleans up the room memberships of up to <c>limit</c> connections of retired
+    /// gateway instances, announcing who left. Routers dropped these connections when the
+    /// gateway was retired, so no registry change is published. Returns the connections left.
+    /// </summary>
+    public const string PurgeRetired = Prelude + """
+        local limit = tonumber(ARGV[10])
+        local entry = redis.call('SRANDMEMBER', retired_set)
+        if not entry then return 0 end
+        local gateway, instance = string.match(entry, '^(.-)\n(.*)$')
+        local retired = retired_prefix .. gateway .. ':' .. instance
+        for _, connection in ipairs(redis.call('HRANDFIELD', retired, limit)) do
+          leave_all(gateway, connection)
+          redis.call('HDEL', retired, connection)
+        end
+        if redis.call('HLEN', retired) == 0 then redis.call('SREM', retired_set, entry) end
+        local left = 0
+        for _, other in ipairs(redis.call('SMEMBERS', retired_set)) do
+          local other_gateway, other_instance = string.match(other, '^(.-)\n(.*)$')
+          left = left + redis.call('HLEN', retired_prefix .. other_gateway .. ':' .. other_instance)
+        end
+        return left
         """;
 }

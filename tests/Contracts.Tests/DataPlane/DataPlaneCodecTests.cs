@@ -289,7 +289,7 @@ public sealed class DataPlaneCodecTests
 
     [Theory]
     [InlineData((byte)0)]
-    [InlineData((byte)3)]
+    [InlineData((byte)5)]
     [InlineData((byte)255)]
     public void An_unknown_target_kind_is_rejected(byte value)
     {
@@ -351,11 +351,45 @@ public sealed class DataPlaneCodecTests
     // Multi-byte lengths and counts, so truncations land inside varints too.
     private static SendOutcome Outcome() => new("m1", "c1", SendStatus.Routed, 300);
 
+    private static PresenceQuery Query() => new("q1", "gw1", "c1", MessageTarget.Room("lobby"), TraceParent);
+
+    private static PresenceAnswer Answer() => new("q1", "c1", 300, ["alice", "bob", "Zoë"]);
+
+    private static MembershipEvent Membership() => new(MembershipEventKind.Joined, "lobby", "bob", "c9");
+
+    /// <summary>
+    /// The membership layout as presence's Lua scripts write it (there is no C# encoder): kind,
+    /// version, event kind, then room, user and excluded connection, each a varint length and UTF-8.
+    /// </summary>
+    private static byte[] MembershipBytes(MembershipEvent membership)
+    {
+        var bytes = new List<byte> { (byte)PayloadKind.Membership, 1, (byte)membership.Kind };
+        foreach (var text in new[] { membership.Room, membership.UserId, membership.ExcludeConnection })
+        {
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+            for (var length = (uint)utf8.Length; ; length >>= 7)
+            {
+                bytes.Add(length >= 0x80 ? (byte)(length | 0x80) : (byte)length);
+                if (length < 0x80)
+                {
+                    break;
+                }
+            }
+
+            bytes.AddRange(utf8);
+        }
+
+        return [.. bytes];
+    }
+
     private static byte[] Encode(PayloadKind kind) => kind switch
     {
         PayloadKind.Inbound => DataPlaneCodec.Encode(Inbound() with { Body = new byte[200] }),
         PayloadKind.Delivery => DataPlaneCodec.Encode(Delivery() with { Body = new byte[200] }),
         PayloadKind.Outcome => DataPlaneCodec.Encode(Outcome()),
+        PayloadKind.PresenceQuery => DataPlaneCodec.Encode(Query()),
+        PayloadKind.PresenceAnswer => DataPlaneCodec.Encode(Answer()),
+        PayloadKind.Membership => MembershipBytes(Membership() with { Room = new string('r', 130) }),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -364,6 +398,9 @@ public sealed class DataPlaneCodecTests
         PayloadKind.Inbound => DataPlaneCodec.DecodeInbound(payload),
         PayloadKind.Delivery => DataPlaneCodec.DecodeDelivery(payload),
         PayloadKind.Outcome => DataPlaneCodec.DecodeOutcome(payload),
+        PayloadKind.PresenceQuery => DataPlaneCodec.DecodePresenceQuery(payload),
+        PayloadKind.PresenceAnswer => DataPlaneCodec.DecodePresenceAnswer(payload),
+        PayloadKind.Membership => DataPlaneCodec.DecodeMembership(payload),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -372,8 +409,58 @@ public sealed class DataPlaneCodecTests
         InboundMessage message => DataPlaneCodec.Encode(message),
         Delivery delivery => DataPlaneCodec.Encode(delivery),
         SendOutcome outcome => DataPlaneCodec.Encode(outcome),
+        PresenceQuery query => DataPlaneCodec.Encode(query),
+        PresenceAnswer answer => DataPlaneCodec.Encode(answer),
+        MembershipEvent membership => MembershipBytes(membership),
         _ => throw new ArgumentOutOfRangeException(nameof(decoded)),
     };
+
+    [Theory]
+    [InlineData(TargetKind.User, "bob")]
+    [InlineData(TargetKind.Room, "lobby")]
+    public void A_presence_query_survives_a_round_trip(TargetKind kind, string value)
+    {
+        var query = Query() with { Target = new MessageTarget(kind, value), TraceParent = null };
+
+        Assert.Equal(query, DataPlaneCodec.DecodePresenceQuery(DataPlaneCodec.Encode(query)));
+    }
+
+    [Fact]
+    public void A_presence_answer_survives_a_round_trip_with_its_users_in_order()
+    {
+        var decoded = DataPlaneCodec.DecodePresenceAnswer(DataPlaneCodec.Encode(Answer()));
+
+        Assert.Equal(("q1", "c1", 300), (decoded.QueryId, decoded.ConnectionId, decoded.Connections));
+        Assert.Equal(["alice", "bob", "Zoë"], decoded.Users);
+    }
+
+    [Fact]
+    public void A_presence_answer_claiming_more_users_than_its_bytes_can_hold_is_rejected()
+    {
+        var payload = DataPlaneCodec.Encode(new PresenceAnswer("q", "c", 0, []));
+        payload[^1] = 0x7F;
+
+        Assert.Throws<FormatException>(() => DataPlaneCodec.DecodePresenceAnswer(payload));
+    }
+
+    [Theory]
+    [InlineData(MembershipEventKind.Joined, "")]
+    [InlineData(MembershipEventKind.Left, "c9")]
+    public void A_membership_event_in_the_scripts_layout_decodes(MembershipEventKind kind, string exclude)
+    {
+        var membership = new MembershipEvent(kind, "room:with.dots", "bøb", exclude);
+
+        Assert.Equal(membership, DataPlaneCodec.DecodeMembership(MembershipBytes(membership)));
+    }
+
+    [Fact]
+    public void A_membership_event_of_an_unknown_kind_is_rejected()
+    {
+        var payload = MembershipBytes(Membership());
+        payload[2] = 3;
+
+        Assert.Contains("Unknown MembershipEventKind", Assert.Throws<FormatException>(() => DataPlaneCodec.DecodeMembership(payload)).Message);
+    }
 
     // Records compare a ReadOnlyMemory by reference, so bodies are compared by content.
     private static void AssertSame(InboundMessage expected, InboundMessage actual)

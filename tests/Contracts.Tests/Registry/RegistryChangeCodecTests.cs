@@ -84,4 +84,23 @@ public sealed class RegistryChangeCodecTests
         var exception = Assert.Throws<FormatException>(() => RegistryChangeCodec.Parse(text));
         Assert.Contains("Malformed registry change", exception.Message);
     }
+
+    [Theory]
+    [InlineData("J", RegistryChangeKind.RoomJoined)]
+    [InlineData("L", RegistryChangeKind.RoomLeft)]
+    public void A_room_membership_change_is_parsed_with_its_room(string operation, RegistryChangeKind kind)
+    {
+        var change = RegistryChangeCodec.Parse($"7\n{operation}\ngw-1\nc-1\nlobby:main\nal\nice");
+
+        Assert.Equal(new RegistryChange(7, kind, "gw-1", "c-1", "al\nice", "lobby:main"), change);
+    }
+
+    [Theory]
+    [InlineData("7\nJ\ngw-1\nc-1\nlobby")]
+    [InlineData("7\nL\ngw-1\nc-1")]
+    [InlineData("7\nX\ngw-1\nc-1\nlobby\nalice")]
+    public void A_membership_change_missing_a_field_is_rejected(string text)
+    {
+        Assert.Throws<FormatException>(() => RegistryChangeCodec.Parse(text));
+    }
 }

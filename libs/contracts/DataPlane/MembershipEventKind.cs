@@ -1,0 +1,8 @@
+namespace ChatPlatform.Contracts.DataPlane;
+
+/// <summary>The numeric values are on the wire (written by Lua).</summary>
+public enum MembershipEventKind : byte
+{
+    Joined = 1,
+    Left = 2,
+}

@@ -1,0 +1,43 @@
+using ChatPlatform.Contracts;
+using StackExchange.Redis;
+
+namespace ChatPlatform.Presence.Registry;
+
+/// <summary>
+/// The keys and names every registry script starts with, from <see cref="RedisNames"/>, so the
+/// scripts build no name of their own.
+/// </summary>
+internal static class RegistryLayout
+{
+    /// <summary>1-based index of a script's first own key.</summary>
+    public const int FirstKey = 6;
+
+    /// <summary>1-based index of a script's first own argument.</summary>
+    public const int FirstArgument = 10;
+
+    private static readonly RedisKey[] Keys =
+    [
+        RedisNames.GatewayInstances,
+        RedisNames.GatewayLeases,
+        RedisNames.RegistrySequence,
+        RedisNames.Rooms,
+        RedisNames.RetiredGateways,
+    ];
+
+    private static readonly RedisValue[] Arguments =
+    [
+        RedisNames.RegistryChanges,
+        RedisNames.GatewayChannelPrefix,
+        RedisNames.GatewayConnectionsPrefix,
+        RedisNames.RetiredConnectionsPrefix,
+        RedisNames.RoomPrefix,
+        RedisNames.RoomMembersSuffix,
+        RedisNames.RoomUsersSuffix,
+        RedisNames.RoomGatewaysSuffix,
+        RedisNames.ConnectionRoomsPrefix,
+    ];
+
+    public static RedisKey[] WithKeys(params RedisKey[] own) => [.. Keys, .. own];
+
+    public static RedisValue[] WithArguments(params RedisValue[] own) => [.. Arguments, .. own];
+}
