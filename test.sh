@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs what the tests need (Redis and RabbitMQ from Debian's packages, NuGet packages) and
-# runs every test: unit, integration against real servers, and end-to-end on real sockets.
+# runs every test: the deployment checks, unit, integration against real servers, and
+# end-to-end on real sockets.
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Router".
 set -euo pipefail
 cd "$(dirname "$0")"
 
 source tools/install-servers.sh
 install_servers
+
+# The deployment files (Dockerfiles, docker-compose.yml, deploy/, k8s/), checked without a
+# Docker engine or a cluster, and each Dockerfile's publish step run for real; about two
+# minutes. SKIP_DEPLOY_CHECKS=1 skips them.
+if [ "${SKIP_DEPLOY_CHECKS:-0}" != 1 ]; then
+  tools/check-deploy.sh
+fi
 
 dotnet build ChatPlatform.sln -c Release -nologo -v quiet
 

@@ -1,21 +1,36 @@
-# Sourced by run.sh and test.sh: installs the servers and tools the platform runs against,
-# from Debian's packages, when they are missing.
+# Sourced by run.sh, test.sh and tools/check-deploy.sh: installs the servers and tools the
+# platform runs and is checked against, from Debian's packages, when they are missing.
 install_servers() {
   local missing=()
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v redis-cli >/dev/null || missing+=(redis-tools)
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
   command -v curl >/dev/null || missing+=(curl)
-  if [ ${#missing[@]} -eq 0 ]; then
+  install_debian_packages "${missing[@]}"
+}
+
+# What tools/check-deploy.sh needs: docker-compose (its `config` validates the compose file
+# offline; no Docker engine is needed), Node.js and npm (the manifest checker), curl (the
+# images' HEALTHCHECK command, run against the published services).
+install_deploy_tools() {
+  local missing=()
+  command -v docker-compose >/dev/null || missing+=(docker-compose)
+  command -v node >/dev/null || missing+=(nodejs)
+  command -v npm >/dev/null || missing+=(npm)
+  command -v curl >/dev/null || missing+=(curl)
+  install_debian_packages "${missing[@]}"
+}
+
+install_debian_packages() {
+  if [ $# -eq 0 ]; then
     return 0
   fi
-
   local sudo=""
   if [ "$(id -u)" -ne 0 ]; then
-    command -v sudo >/dev/null || { echo "Missing ${missing[*]}; install them or run as root." >&2; return 1; }
+    command -v sudo >/dev/null || { echo "Missing $*; install them or run as root." >&2; return 1; }
     sudo=sudo
   fi
-  echo "Installing ${missing[*]} from Debian's packages"
+  echo "Installing $* from Debian's packages"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >/dev/null
 }
