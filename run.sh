@@ -110,7 +110,7 @@ done
 n=0
 for port in $GATEWAY_PORTS; do
   n=$((n + 1))
-  service "gateway-$n" gateway ChatPlatform.Gateway "$port" Gateway__Id="gateway-$n"
+  service "gateway-$n" gateway ChatPlatform.Gateway "$port" Gateway__Id="gateway-$n" Gateway__AllowBroadcast=true
 done
 
 wait_for presence curl -fsS "http://127.0.0.1:$PRESENCE_PORT/readyz"

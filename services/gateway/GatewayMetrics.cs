@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.DataPlane;
 
@@ -17,8 +18,9 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _deliveries;
     private readonly Counter<long> _deliveriesMissed;
     private readonly Counter<long> _lateOutcomes;
+    private readonly Counter<long> _announcements;
 
-    public GatewayMetrics(IMeterFactory meterFactory, LocalConnections connections, PendingSends pending)
+    public GatewayMetrics(IMeterFactory meterFactory, LocalConnections connections, PendingRequests pending)
     {
         var meter = meterFactory.Create(MeterName);
         meter.CreateObservableUpDownCounter("chat.gateway.connections", () => connections.Count, description: "Open client connections.");
@@ -31,6 +33,7 @@ internal sealed class GatewayMetrics
         _sendDuration = meter.CreateHistogram<double>("chat.gateway.send.duration", unit: "ms", description: "From receiving a message to answering its sender.");
         _deliveries = meter.CreateCounter<long>("chat.gateway.deliveries", description: "Message frames queued to local sockets.");
         _deliveriesMissed = meter.CreateCounter<long>("chat.gateway.deliveries.missed", description: "Deliveries whose recipients had already closed.");
+        _announcements = meter.CreateCounter<long>("chat.gateway.membership_events", description: "Joined and left events received for local room members, by kind.");
         _lateOutcomes = meter.CreateCounter<long>("chat.gateway.outcomes.late", description: "Router outcomes that arrived after the sender was told the message timed out.");
     }
 
@@ -51,7 +54,10 @@ internal sealed class GatewayMetrics
         _sendDuration.Record(duration.TotalMilliseconds);
     }
 
-    public void Delivered() => _deliveries.Add(1);
+    public void Delivered(int frames) => _deliveries.Add(frames);
+
+    public void Announced(MembershipEventKind kind) =>
+        _announcements.Add(1, new KeyValuePair<string, object?>("kind", kind == MembershipEventKind.Joined ? "joined" : "left"));
 
     public void DeliveryMissed() => _deliveriesMissed.Add(1);
 

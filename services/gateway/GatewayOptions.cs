@@ -34,9 +34,19 @@ internal sealed class GatewayOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan RouteRetryBudget { get; set; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>How long a new connection waits for presence to register it before the upgrade is refused with 503.</summary>
+    /// <summary>
+    /// How long the gateway waits for presence to register a new connection (then the upgrade is
+    /// refused with 503) or to change a room membership (then the client gets <c>unavailable</c>).
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:01:00")]
-    public TimeSpan RegistrationTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan PresenceTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Whether clients may send to <c>{"everyone":true}</c>; <c>forbidden</c> when off.</summary>
+    public bool AllowBroadcast { get; set; }
+
+    /// <summary>How many rooms one connection may be in at once.</summary>
+    [Range(1, 10_000)]
+    public int MaxRoomsPerConnection { get; set; } = 100;
 
     /// <summary>How often the gateway tells presence it is alive.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]

@@ -25,7 +25,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton(provider => GatewayIdentity.Create(
             provider.GetRequiredService<IOptions<GatewayOptions>>().Value.Id ?? Environment.MachineName));
         services.AddSingleton<LocalConnections>();
-        services.AddSingleton<PendingSends>();
+        services.AddSingleton<PendingRequests>();
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<Acknowledgements>();
         services.AddSingleton<IInboundPublisher, RedisInboundPublisher>();

@@ -21,6 +21,25 @@ internal static class GatewayTelemetry
     /// <remarks>Clears <see cref="Activity.Current"/> for the rest of the calling async method.</remarks>
     public static Activity? StartSend(string messageId, MessageTarget target)
     {
+        var activity = StartRoot("chat.send");
+        activity?.SetTag("chat.message.id", messageId);
+        activity?.SetTag("chat.target.kind", target.Kind.ToString());
+        return activity;
+    }
+
+    /// <summary>Starts a presence question's trace; like <see cref="StartSend"/>, one of its own.</summary>
+    public static Activity? StartPresence(MessageTarget target)
+    {
+        var activity = StartRoot("chat.presence");
+        activity?.SetTag("chat.target.kind", target.Kind.ToString());
+        return activity;
+    }
+
+    public static Activity? StartDeliver(string? traceParent) =>
+        Source.StartFromTraceParent("chat.deliver", ActivityKind.Consumer, traceParent);
+
+    private static Activity? StartRoot(string name)
+    {
         if (!Source.HasListeners())
         {
             return null;
@@ -28,16 +47,10 @@ internal static class GatewayTelemetry
 
         var connection = Activity.Current;
         Activity.Current = null;
-        var activity = Source.StartActivity(
-            "chat.send",
+        return Source.StartActivity(
+            name,
             ActivityKind.Producer,
             parentContext: default,
             links: connection is null ? null : [new ActivityLink(connection.Context)]);
-        activity?.SetTag("chat.message.id", messageId);
-        activity?.SetTag("chat.target.kind", target.Kind.ToString());
-        return activity;
     }
-
-    public static Activity? StartDeliver(string? traceParent) =>
-        Source.StartFromTraceParent("chat.deliver", ActivityKind.Consumer, traceParent);
 }

@@ -8,14 +8,14 @@ internal static partial class Log
     [LoggerMessage(2002, LogLevel.Warning, "Dropped a malformed message on shard {Shard}")]
     public static partial void MalformedInbound(ILogger logger, int shard, Exception exception);
 
-    [LoggerMessage(2003, LogLevel.Error, "Routing message {MessageId} failed")]
-    public static partial void RouteFailed(ILogger logger, string messageId, Exception exception);
+    [LoggerMessage(2003, LogLevel.Error, "Routing a message on shard {Shard} failed")]
+    public static partial void RouteFailed(ILogger logger, int shard, Exception exception);
 
     [LoggerMessage(2004, LogLevel.Warning, "Publishing message {MessageId} to gateway {GatewayId} failed")]
     public static partial void DeliveryPublishFailed(ILogger logger, string messageId, string gatewayId, Exception exception);
 
-    [LoggerMessage(2005, LogLevel.Warning, "Publishing the outcome of message {MessageId} failed")]
-    public static partial void OutcomePublishFailed(ILogger logger, string messageId, Exception exception);
+    [LoggerMessage(2005, LogLevel.Warning, "Publishing the answer to {RequestId} failed")]
+    public static partial void OutcomePublishFailed(ILogger logger, string requestId, Exception exception);
 
     [LoggerMessage(2010, LogLevel.Information, "Acquired shard {Shard}")]
     public static partial void ShardAcquired(ILogger logger, int shard);
@@ -38,8 +38,8 @@ internal static partial class Log
     [LoggerMessage(2016, LogLevel.Warning, "Releasing shard leases failed; they lapse by themselves")]
     public static partial void LeaseReleaseFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(2020, LogLevel.Information, "Loaded the registry: {Connections} connections of {Users} users")]
-    public static partial void RegistryLoaded(ILogger logger, int connections, int users);
+    [LoggerMessage(2020, LogLevel.Information, "Loaded the registry: {Connections} connections of {Users} users, {Rooms} rooms")]
+    public static partial void RegistryLoaded(ILogger logger, int connections, int users, int rooms);
 
     [LoggerMessage(2021, LogLevel.Warning, "Loading the registry failed; retrying")]
     public static partial void RegistryLoadFailed(ILogger logger, Exception exception);

@@ -10,4 +10,7 @@ internal static class RouterTelemetry
     /// <summary>Starts the routing span as a child of the sending gateway's span, if there is one.</summary>
     public static Activity? StartRoute(string? traceParent) =>
         Source.StartFromTraceParent("chat.route", ActivityKind.Consumer, traceParent);
+
+    public static Activity? StartAnswer(string? traceParent) =>
+        Source.StartFromTraceParent("chat.presence", ActivityKind.Consumer, traceParent);
 }

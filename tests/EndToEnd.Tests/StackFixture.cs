@@ -4,7 +4,8 @@ namespace ChatPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// The platform as the local stack runs it: presence, two routers, two gateways, default
-/// settings, exporting telemetry to a collector the tests can read.
+/// settings but for sending to everyone turned on, exporting telemetry to a collector the tests
+/// can read.
 /// </summary>
 public sealed class StackFixture : ChatStackFixture
 {
@@ -14,7 +15,7 @@ public sealed class StackFixture : ChatStackFixture
     }
 
     private StackFixture(OtlpCollector telemetry)
-        : base("e2e", telemetry.Settings) => Telemetry = telemetry;
+        : base("e2e", new Dictionary<string, string?>(telemetry.Settings) { ["Gateway__AllowBroadcast"] = "true" }) => Telemetry = telemetry;
 
     public OtlpCollector Telemetry { get; }
 

@@ -84,7 +84,8 @@ public sealed class ChatStack : IAsyncDisposable
     public Uri GatewayUri(int index, string user) =>
         new($"ws://127.0.0.1:{Gateways[index].Port}/ws?user={Uri.EscapeDataString(user)}");
 
-    public Task<TestClient> ConnectAsync(int gateway, string user) => TestClient.ConnectAsync(GatewayUri(gateway, user));
+    public Task<TestClient> ConnectAsync(int gateway, string user, IEnumerable<string>? ignoredTypes = null) =>
+        TestClient.ConnectAsync(GatewayUri(gateway, user), ignoredTypes: ignoredTypes);
 
     public async ValueTask DisposeAsync()
     {

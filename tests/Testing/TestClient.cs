@@ -18,11 +18,13 @@ public sealed class TestClient : IAsyncDisposable
     private readonly Task _receiving;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly HashSet<string> _ignoredTypes;
     private int _nextId;
 
-    private TestClient(ClientWebSocket socket)
+    private TestClient(ClientWebSocket socket, IEnumerable<string> ignoredTypes)
     {
         _socket = socket;
+        _ignoredTypes = [.. ignoredTypes];
         _receiving = Task.Run(ReceiveLoopAsync);
     }
 
@@ -43,13 +45,14 @@ public sealed class TestClient : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    public static async Task<TestClient> ConnectAsync(Uri uri, TimeSpan? timeout = null)
+    /// <param name="ignoredTypes">Frame types to drop as they arrive, for tests that do not look at them.</param>
+    public static async Task<TestClient> ConnectAsync(Uri uri, TimeSpan? timeout = null, IEnumerable<string>? ignoredTypes = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
         using var cancellation = new CancellationTokenSource(timeout ?? DefaultTimeout);
         await socket.ConnectAsync(uri, cancellation.Token);
-        var client = new TestClient(socket);
+        var client = new TestClient(socket, ignoredTypes ?? []);
         var welcome = await client.ExpectAsync("welcome");
         client.Welcome = welcome;
         client.ConnectionId = welcome.GetProperty("connection").GetString()!;
@@ -183,7 +186,8 @@ public sealed class TestClient : IAsyncDisposable
 
     private async Task ReceiveLoopAsync()
     {
-        var buffer = new byte[1 << 20];
+        // Small to start: tests open a thousand of these. It doubles for a larger frame.
+        var buffer = new byte[16 * 1024];
         try
         {
             while (true)
@@ -192,6 +196,11 @@ public sealed class TestClient : IAsyncDisposable
                 ValueWebSocketReceiveResult result;
                 do
                 {
+                    if (length == buffer.Length)
+                    {
+                        Array.Resize(ref buffer, buffer.Length * 2);
+                    }
+
                     result = await _socket.ReceiveAsync(buffer.AsMemory(length), CancellationToken.None);
                     length += result.Count;
                 }
@@ -203,6 +212,11 @@ public sealed class TestClient : IAsyncDisposable
                 }
 
                 var frame = JsonDocument.Parse(buffer.AsMemory(0, length)).RootElement.Clone();
+                if (_ignoredTypes.Count > 0 && frame.TryGetProperty("type", out var type) && _ignoredTypes.Contains(type.GetString()!))
+                {
+                    continue;
+                }
+
                 lock (_frames)
                 {
                     _frames.Add(frame);

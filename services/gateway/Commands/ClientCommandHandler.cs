@@ -1,6 +1,7 @@
 using ChatPlatform.Contracts;
 using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Connections;
+using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
 using ChatPlatform.Gateway.Protocol;
 using ChatPlatform.ServiceDefaults;
@@ -9,26 +10,32 @@ using StackExchange.Redis;
 
 namespace ChatPlatform.Gateway.Commands;
 
-/// <summary>Acts on one frame from a client: every frame gets exactly one answer, now or later.</summary>
+/// <summary>
+/// Acts on one frame from a client: every frame gets exactly one answer, now or later. Frames
+/// of one connection are handled one at a time, in order.
+/// </summary>
 internal sealed class ClientCommandHandler(
     GatewayIdentity identity,
+    LocalConnections connections,
+    IPresenceClient presence,
     IInboundPublisher publisher,
-    PendingSends pending,
+    PendingRequests pending,
     Acknowledgements acknowledgements,
+    IOptions<GatewayOptions> options,
     IOptions<ShardingOptions> sharding,
     GatewayMetrics metrics,
     TimeProvider time,
     ILogger<ClientCommandHandler> logger)
 {
     private readonly int _shardCount = sharding.Value.ShardCount;
+    private readonly GatewayOptions _options = options.Value;
 
     /// <param name="frame">Valid only until this returns.</param>
     public async Task HandleAsync(ClientConnection connection, ReadOnlyMemory<byte> frame)
     {
         if (!ClientFrameParser.TryParse(frame, out var command, out var error))
         {
-            metrics.ErrorSent(error.Code);
-            connection.TrySend(ServerFrames.Error(error));
+            Reject(connection, error);
             return;
         }
 
@@ -37,11 +44,32 @@ internal sealed class ClientCommandHandler(
             case SendCommand send:
                 await SendAsync(connection, send);
                 break;
+            case JoinCommand join:
+                await JoinAsync(connection, join);
+                break;
+            case LeaveCommand leave:
+                await LeaveAsync(connection, leave);
+                break;
+            case PresenceCommand query:
+                await AskAsync(connection, query);
+                break;
         }
     }
 
     private async Task SendAsync(ClientConnection connection, SendCommand send)
     {
+        if (send.Target.Kind == TargetKind.Room && !connections.IsMember(connection, send.Target.Value))
+        {
+            Reject(connection, new ProtocolError(send.RequestId, ErrorCodes.Forbidden, $"join room {send.Target.Value} before sending to it"));
+            return;
+        }
+
+        if (send.Target.Kind == TargetKind.Everyone && !_options.AllowBroadcast)
+        {
+            Reject(connection, new ProtocolError(send.RequestId, ErrorCodes.Forbidden, "sending to everyone is turned off on this server"));
+            return;
+        }
+
         var receivedAt = time.GetTimestamp();
         var messageId = Guid.CreateVersion7().ToString("N");
         using var activity = GatewayTelemetry.StartSend(messageId, send.Target);
@@ -56,24 +84,101 @@ internal sealed class ClientCommandHandler(
             send.Target,
             send.Body,
             activity?.Id));
-        pending.Add(messageId, new PendingSend(connection, send.RequestId, send.Target, receivedAt));
+        await PublishAsync(connection, messageId, payload, new PendingRequest(connection, send.RequestId, send.Target, receivedAt));
+    }
 
-        // Awaited before the next frame is read: a connection's messages reach the router in order.
+    private async Task AskAsync(ClientConnection connection, PresenceCommand query)
+    {
+        var receivedAt = time.GetTimestamp();
+        var queryId = Guid.CreateVersion7().ToString("N");
+        using var activity = GatewayTelemetry.StartPresence(query.Target);
+        var payload = DataPlaneCodec.Encode(new PresenceQuery(queryId, identity.Id, connection.Id, query.Target, activity?.Id));
+        await PublishAsync(connection, queryId, payload, new PendingRequest(connection, query.RequestId, query.Target, receivedAt));
+    }
+
+    /// <summary>
+    /// Publishes on the connection's shard and leaves the answer to the router. Awaited before
+    /// the next frame is read: a connection's frames reach the router in order.
+    /// </summary>
+    private async Task PublishAsync(ClientConnection connection, string key, byte[] payload, PendingRequest request)
+    {
+        pending.Add(key, request);
         try
         {
             if (await publisher.PublishAsync(InboundShards.Of(connection.Id, _shardCount), payload, CancellationToken.None))
             {
-                pending.Arm(messageId);
+                pending.Arm(key);
             }
             else
             {
-                acknowledgements.OnNotRouted(messageId, "no router is available; the message was not sent");
+                acknowledgements.OnNotRouted(key, "no router is available; the message was not sent");
             }
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
-            Log.PublishFailed(logger, messageId, exception.Message);
-            acknowledgements.OnNotRouted(messageId, "the message bus is unavailable; the message was not sent");
+            Log.PublishFailed(logger, key, exception.Message);
+            acknowledgements.OnNotRouted(key, "the message bus is unavailable; the message was not sent");
         }
+    }
+
+    private async Task JoinAsync(ClientConnection connection, JoinCommand join)
+    {
+        if (connections.RoomCount(connection) >= _options.MaxRoomsPerConnection && !connections.IsMember(connection, join.Room))
+        {
+            Reject(connection, new ProtocolError(join.RequestId, ErrorCodes.BadRequest, $"a connection can be in at most {_options.MaxRoomsPerConnection} rooms"));
+            return;
+        }
+
+        // Local first, so nothing routed to the room after presence answers can miss it.
+        if (!connections.Join(connection, join.Room))
+        {
+            connection.TrySend(ServerFrames.RoomAck(join.RequestId, join.Room));
+            return;
+        }
+
+        var problem = "presence no longer knows this connection; reconnect";
+        try
+        {
+            if (await presence.JoinAsync(connection, join.Room, CancellationToken.None))
+            {
+                connection.TrySend(ServerFrames.RoomAck(join.RequestId, join.Room));
+                return;
+            }
+        }
+        catch (PresenceUnavailableException exception)
+        {
+            problem = $"{exception.Message}; not joined";
+        }
+
+        connections.Leave(connection, join.Room);
+        Reject(connection, new ProtocolError(join.RequestId, ErrorCodes.Unavailable, problem));
+    }
+
+    private async Task LeaveAsync(ClientConnection connection, LeaveCommand leave)
+    {
+        // Local first: the client stops getting the room's messages at once.
+        if (!connections.Leave(connection, leave.Room))
+        {
+            connection.TrySend(ServerFrames.RoomAck(leave.RequestId, leave.Room));
+            return;
+        }
+
+        try
+        {
+            await presence.LeaveAsync(connection, leave.Room, CancellationToken.None);
+            connection.TrySend(ServerFrames.RoomAck(leave.RequestId, leave.Room));
+        }
+        catch (PresenceUnavailableException exception)
+        {
+            // Still a member for everyone else, so a member here too; the client may try again.
+            connections.Join(connection, leave.Room);
+            Reject(connection, new ProtocolError(leave.RequestId, ErrorCodes.Unavailable, $"{exception.Message}; not left"));
+        }
+    }
+
+    private void Reject(ClientConnection connection, ProtocolError error)
+    {
+        metrics.ErrorSent(error.Code);
+        connection.TrySend(ServerFrames.Error(error));
     }
 }

@@ -40,6 +40,9 @@ internal sealed class ClientConnection
     /// <summary>This connection as a one-element list, allocated once for delivery lookups.</summary>
     public ClientConnection[] Self { get; }
 
+    /// <summary>The rooms it is a member of; changed only by <see cref="LocalConnections"/>, under its lock.</summary>
+    public HashSet<string> Rooms { get; } = new(StringComparer.Ordinal);
+
     public bool IsClosing => Volatile.Read(ref _closing) != 0;
 
     /// <summary>How the connection ended: a close code, or "aborted" when the socket failed.</summary>

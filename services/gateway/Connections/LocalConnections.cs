@@ -4,14 +4,17 @@ using ChatPlatform.Contracts.DataPlane;
 namespace ChatPlatform.Gateway.Connections;
 
 /// <summary>
-/// The connections this gateway holds, by id and by user. Lookups for delivery take no lock:
-/// each user's connections are an array replaced on change.
+/// The connections this gateway holds, by id, by user and by room. Lookups for delivery take
+/// no lock: each user's and each room's connections are an array replaced on change.
 /// </summary>
 internal sealed class LocalConnections
 {
     private readonly ConcurrentDictionary<string, ClientConnection> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientConnection[]> _byUser = new(StringComparer.Ordinal);
-    private readonly Lock _userGate = new();
+    private readonly ConcurrentDictionary<string, ClientConnection[]> _byRoom = new(StringComparer.Ordinal);
+
+    // Guards changes to the arrays above and every connection's room set.
+    private readonly Lock _gate = new();
 
     public int Count => _byId.Count;
 
@@ -20,14 +23,13 @@ internal sealed class LocalConnections
     public void Add(ClientConnection connection)
     {
         _byId[connection.Id] = connection;
-        lock (_userGate)
+        lock (_gate)
         {
-            _byUser[connection.UserId] = _byUser.TryGetValue(connection.UserId, out var existing)
-                ? [.. existing, connection]
-                : connection.Self;
+            Append(_byUser, connection.UserId, connection);
         }
     }
 
+    /// <summary>Forgets the connection, and its room memberships.</summary>
     public void Remove(ClientConnection connection)
     {
         if (!_byId.TryRemove(connection.Id, out _))
@@ -35,30 +37,95 @@ internal sealed class LocalConnections
             return;
         }
 
-        lock (_userGate)
+        lock (_gate)
         {
-            if (!_byUser.TryGetValue(connection.UserId, out var existing))
+            Without(_byUser, connection.UserId, connection);
+            foreach (var room in connection.Rooms)
             {
-                return;
+                Without(_byRoom, room, connection);
             }
 
-            ClientConnection[] remaining = [.. existing.Where(other => other != connection)];
-            if (remaining.Length == 0)
-            {
-                _byUser.TryRemove(connection.UserId, out _);
-            }
-            else
-            {
-                _byUser[connection.UserId] = remaining;
-            }
+            connection.Rooms.Clear();
         }
     }
 
-    /// <summary>The local connections a message to <paramref name="target"/> goes to.</summary>
-    public IReadOnlyList<ClientConnection> Resolve(MessageTarget target) => target.Kind switch
+    /// <returns>False if it already was a member.</returns>
+    public bool Join(ClientConnection connection, string room)
+    {
+        lock (_gate)
+        {
+            if (!connection.Rooms.Add(room))
+            {
+                return false;
+            }
+
+            Append(_byRoom, room, connection);
+            return true;
+        }
+    }
+
+    /// <returns>False if it was not a member.</returns>
+    public bool Leave(ClientConnection connection, string room)
+    {
+        lock (_gate)
+        {
+            if (!connection.Rooms.Remove(room))
+            {
+                return false;
+            }
+
+            Without(_byRoom, room, connection);
+            return true;
+        }
+    }
+
+    public bool IsMember(ClientConnection connection, string room)
+    {
+        lock (_gate)
+        {
+            return connection.Rooms.Contains(room);
+        }
+    }
+
+    public int RoomCount(ClientConnection connection)
+    {
+        lock (_gate)
+        {
+            return connection.Rooms.Count;
+        }
+    }
+
+    /// <summary>
+    /// The local connections a message to <paramref name="target"/> goes to. For a room or
+    /// everyone this includes the sender's connection, which the caller skips.
+    /// </summary>
+    public IReadOnlyCollection<ClientConnection> Resolve(MessageTarget target) => target.Kind switch
     {
         TargetKind.User => _byUser.TryGetValue(target.Value, out var connections) ? connections : [],
         TargetKind.Connection => _byId.TryGetValue(target.Value, out var connection) ? connection.Self : [],
+        TargetKind.Room => _byRoom.TryGetValue(target.Value, out var members) ? members : [],
+        TargetKind.Everyone => [.. _byId.Values],
         _ => [],
     };
+
+    private static void Append(ConcurrentDictionary<string, ClientConnection[]> index, string key, ClientConnection connection) =>
+        index[key] = index.TryGetValue(key, out var existing) ? [.. existing, connection] : connection.Self;
+
+    private static void Without(ConcurrentDictionary<string, ClientConnection[]> index, string key, ClientConnection connection)
+    {
+        if (!index.TryGetValue(key, out var existing))
+        {
+            return;
+        }
+
+        ClientConnection[] remaining = [.. existing.Where(other => other != connection)];
+        if (remaining.Length == 0)
+        {
+            index.TryRemove(key, out _);
+        }
+        else
+        {
+            index[key] = remaining;
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using ChatPlatform.Contracts.Connections;
+using ChatPlatform.Contracts.Rooms;
 using ChatPlatform.Gateway.Connections;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,8 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
     private readonly IBus _bus;
     private readonly GatewayIdentity _identity;
     private readonly IRequestClient<RegisterConnection> _register;
+    private readonly IRequestClient<JoinRoom> _join;
+    private readonly IRequestClient<LeaveRoom> _leave;
     private readonly ILogger<BusPresenceClient> _logger;
     private readonly Channel<ConnectionClosed> _closed = Channel.CreateUnbounded<ConnectionClosed>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -24,32 +27,50 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
         _identity = identity;
         _logger = logger;
 
-        // The request expires with its timeout, so presence never registers a connection whose
-        // gateway gave up waiting (and a late one is caught by the closed marker anyway).
-        _register = bus.CreateRequestClient<RegisterConnection>(RequestTimeout.After(ms: (int)options.Value.RegistrationTimeout.TotalMilliseconds));
+        // Requests expire with their timeout, so presence never acts on one its gateway gave up
+        // on (and a late registration is caught by the closed marker anyway).
+        var timeout = RequestTimeout.After(ms: (int)options.Value.PresenceTimeout.TotalMilliseconds);
+        _register = bus.CreateRequestClient<RegisterConnection>(timeout);
+        _join = bus.CreateRequestClient<JoinRoom>(timeout);
+        _leave = bus.CreateRequestClient<LeaveRoom>(timeout);
     }
 
     public async Task RegisterAsync(ClientConnection connection, CancellationToken cancellationToken)
     {
-        Response<ConnectionRegistered> response;
+        var response = await RequestAsync<RegisterConnection, ConnectionRegistered>(
+            _register,
+            new RegisterConnection(_identity.Id, _identity.Instance, connection.Id, connection.UserId),
+            cancellationToken);
+        if (!response.Accepted)
+        {
+            throw new PresenceUnavailableException("presence refused the connection");
+        }
+    }
+
+    public async Task<bool> JoinAsync(ClientConnection connection, string room, CancellationToken cancellationToken) =>
+        (await RequestAsync<JoinRoom, RoomJoined>(
+            _join,
+            new JoinRoom(_identity.Id, _identity.Instance, connection.Id, connection.UserId, room),
+            cancellationToken)).Accepted;
+
+    public Task LeaveAsync(ClientConnection connection, string room, CancellationToken cancellationToken) =>
+        RequestAsync<LeaveRoom, RoomLeft>(_leave, new LeaveRoom(_identity.Id, connection.Id, room), cancellationToken);
+
+    private static async Task<TResponse> RequestAsync<TRequest, TResponse>(IRequestClient<TRequest> client, TRequest request, CancellationToken cancellationToken)
+        where TRequest : class
+        where TResponse : class
+    {
         try
         {
-            response = await _register.GetResponse<ConnectionRegistered>(
-                new RegisterConnection(_identity.Id, _identity.Instance, connection.Id, connection.UserId),
-                cancellationToken);
+            return (await client.GetResponse<TResponse>(request, cancellationToken)).Message;
         }
         catch (RequestTimeoutException exception)
         {
-            throw new PresenceUnavailableException("presence did not confirm the connection in time", exception);
+            throw new PresenceUnavailableException("presence did not answer in time", exception);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             throw new PresenceUnavailableException("the control-plane bus is unavailable", exception);
-        }
-
-        if (!response.Message.Accepted)
-        {
-            throw new PresenceUnavailableException("presence refused the connection");
         }
     }
 

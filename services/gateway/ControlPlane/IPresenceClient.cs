@@ -17,4 +17,13 @@ internal interface IPresenceClient
     /// retried while the bus is down, for as long as the gateway runs.
     /// </summary>
     void ReportClosed(ClientConnection connection);
+
+    /// <summary>Makes the connection a member of the room; completes once routers route the room's messages to it.</summary>
+    /// <returns>False when presence no longer knows the connection.</returns>
+    /// <exception cref="PresenceUnavailableException">Presence did not answer in time.</exception>
+    Task<bool> JoinAsync(ClientConnection connection, string room, CancellationToken cancellationToken);
+
+    /// <summary>Ends the connection's membership of the room.</summary>
+    /// <exception cref="PresenceUnavailableException">Presence did not answer in time.</exception>
+    Task LeaveAsync(ClientConnection connection, string room, CancellationToken cancellationToken);
 }

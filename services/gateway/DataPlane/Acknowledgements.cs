@@ -4,8 +4,8 @@ using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.DataPlane;
 
-/// <summary>Answers senders: an <c>ack</c> or an <c>error</c> for every message they sent.</summary>
-internal sealed class Acknowledgements(PendingSends pending, GatewayMetrics metrics, TimeProvider time, IOptions<GatewayOptions> options)
+/// <summary>Answers clients for what went to a router: an <c>ack</c>, a <c>presence</c> answer, or an <c>error</c>.</summary>
+internal sealed class Acknowledgements(PendingRequests pending, GatewayMetrics metrics, TimeProvider time, IOptions<GatewayOptions> options)
 {
     private readonly string _timeoutMessage =
         $"no answer from the router within {options.Value.AckTimeout.TotalSeconds:0.#} s; the message may not have been delivered";
@@ -31,31 +31,44 @@ internal sealed class Acknowledgements(PendingSends pending, GatewayMetrics metr
         }
     }
 
-    public void OnNotRouted(string messageId, string reason)
+    public void OnAnswer(PresenceAnswer answer)
     {
-        if (pending.TryTake(messageId) is { } send)
+        if (pending.TryTake(answer.QueryId) is not { } query)
         {
-            Fail(send, ErrorCodes.Unavailable, reason);
+            metrics.LateOutcome();
+            return;
+        }
+
+        Reply(query, "presence", query.Target.Kind == TargetKind.Room
+            ? ServerFrames.RoomPresence(query.RequestId, query.Target.Value, answer.Users)
+            : ServerFrames.UserPresence(query.RequestId, query.Target.Value, answer.Connections));
+    }
+
+    public void OnNotRouted(string key, string reason)
+    {
+        if (pending.TryTake(key) is { } request)
+        {
+            Fail(request, ErrorCodes.Unavailable, reason);
         }
     }
 
     public void ExpireOverdue()
     {
-        foreach (var send in pending.TakeExpired())
+        foreach (var request in pending.TakeExpired())
         {
-            Fail(send, ErrorCodes.Unavailable, _timeoutMessage);
+            Fail(request, ErrorCodes.Unavailable, _timeoutMessage);
         }
     }
 
-    private void Fail(PendingSend send, string code, string message)
+    private void Fail(PendingRequest request, string code, string message)
     {
         metrics.ErrorSent(code);
-        Reply(send, code, ServerFrames.Error(send.RequestId, code, message));
+        Reply(request, code, ServerFrames.Error(request.RequestId, code, message));
     }
 
-    private void Reply(PendingSend send, string result, byte[] frame)
+    private void Reply(PendingRequest request, string result, byte[] frame)
     {
-        send.Connection.TrySend(frame);
-        metrics.SendCompleted(result, time.GetElapsedTime(send.ReceivedAt));
+        request.Connection.TrySend(frame);
+        metrics.SendCompleted(result, time.GetElapsedTime(request.ReceivedAt));
     }
 }

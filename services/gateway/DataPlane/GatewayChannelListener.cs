@@ -43,6 +43,12 @@ internal sealed class GatewayChannelListener(
                 case PayloadKind.Outcome:
                     acknowledgements.OnOutcome(DataPlaneCodec.DecodeOutcome(payload));
                     break;
+                case PayloadKind.PresenceAnswer:
+                    acknowledgements.OnAnswer(DataPlaneCodec.DecodePresenceAnswer(payload));
+                    break;
+                case PayloadKind.Membership:
+                    Announce(DataPlaneCodec.DecodeMembership(payload));
+                    break;
                 default:
                     Log.UnexpectedPayload(logger, payload[0]);
                     break;
@@ -66,15 +72,34 @@ internal sealed class GatewayChannelListener(
             return;
         }
 
+        // A room or everyone leaves out the sender's own connection.
+        var skip = delivery.Target.Kind is TargetKind.Room or TargetKind.Everyone ? delivery.FromConnection : null;
         var frame = ServerFrames.Message(delivery);
+        var delivered = 0;
         foreach (var recipient in recipients)
         {
-            if (recipient.TrySend(frame))
+            if (recipient.Id != skip && recipient.TrySend(frame))
             {
-                metrics.Delivered();
+                delivered++;
             }
         }
 
-        activity?.SetTag("chat.recipients", recipients.Count);
+        metrics.Delivered(delivered);
+        activity?.SetTag("chat.recipients", delivered);
+    }
+
+    /// <summary>Tells the local members of a room that a user joined or left it.</summary>
+    private void Announce(MembershipEvent membership)
+    {
+        var frame = ServerFrames.Membership(membership);
+        foreach (var member in connections.Resolve(MessageTarget.Room(membership.Room)))
+        {
+            if (member.Id != membership.ExcludeConnection)
+            {
+                member.TrySend(frame);
+            }
+        }
+
+        metrics.Announced(membership.Kind);
     }
 }

@@ -15,10 +15,11 @@ internal static class ClientFrameParser
 {
     public const int MaxRequestIdBytes = 128;
     private const int MaxEchoedTypeLength = 32;
+    private const string Targets = "\"user\", \"connection\", \"room\" or \"everyone\"";
 
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64 };
 
-    /// <remarks>The command's body points into <paramref name="frame"/>.</remarks>
+    /// <remarks>A send command's body points into <paramref name="frame"/>.</remarks>
     public static bool TryParse(
         ReadOnlyMemory<byte> frame,
         [NotNullWhen(true)] out ClientCommand? command,
@@ -103,6 +104,16 @@ internal static class ClientFrameParser
                 reader.Skip();
                 fields.Body = frame[start..(int)reader.BytesConsumed];
             }
+            else if (reader.ValueTextEquals("room"u8))
+            {
+                reader.Read();
+                fields.Room = ReadName(ref reader, TargetKind.Room, "room", out fields.RoomProblem);
+            }
+            else if (reader.ValueTextEquals("user"u8))
+            {
+                reader.Read();
+                fields.User = ReadName(ref reader, TargetKind.User, "user", out fields.UserProblem);
+            }
             else
             {
                 reader.Read();
@@ -130,45 +141,65 @@ internal static class ClientFrameParser
         {
             var kind = reader.ValueTextEquals("user"u8) ? TargetKind.User
                 : reader.ValueTextEquals("connection"u8) ? TargetKind.Connection
+                : reader.ValueTextEquals("room"u8) ? TargetKind.Room
+                : reader.ValueTextEquals("everyone"u8) ? TargetKind.Everyone
                 : (TargetKind?)null;
             var name = reader.GetString();
             reader.Read();
             if (kind is null)
             {
                 reader.Skip();
-                problem ??= $"unknown target \"{Truncate(name)}\" in \"to\"; use \"user\" or \"connection\"";
+                problem ??= $"unknown target \"{Truncate(name)}\" in \"to\"; use {Targets}";
                 continue;
             }
 
             named++;
-            if (reader.TokenType != JsonTokenType.String)
+            if (kind == TargetKind.Everyone)
             {
-                reader.Skip();
-                problem ??= $"\"to.{name}\" must be a string";
+                if (reader.TokenType == JsonTokenType.True)
+                {
+                    target = MessageTarget.Everyone;
+                }
+                else
+                {
+                    reader.Skip();
+                    problem ??= "\"to.everyone\" must be true";
+                }
+
                 continue;
             }
 
-            var value = reader.GetString()!;
-            var valid = kind == TargetKind.User ? NameRules.IsValidUser(value) : NameRules.IsValidConnectionId(value);
-            if (!valid)
+            var value = ReadName(ref reader, kind.Value, $"to.{name}", out var nameProblem);
+            problem ??= nameProblem;
+            if (value is not null)
             {
-                problem ??= kind == TargetKind.User
-                    ? $"\"to.user\" must be 1-{NameRules.MaxUserLength} letters, digits, '-', '_' or '.'"
-                    : $"\"to.connection\" must be 1-{NameRules.MaxConnectionIdLength} letters, digits, '-', '_' or '.'";
-                continue;
+                target = new MessageTarget(kind.Value, value);
             }
-
-            target = new MessageTarget(kind.Value, value);
         }
 
         if (problem is null && named != 1)
         {
             problem = named == 0
-                ? "\"to\" must name a \"user\" or a \"connection\""
+                ? $"\"to\" must name one of {Targets}"
                 : "\"to\" must name exactly one target";
         }
 
         return problem is null ? target : null;
+    }
+
+    /// <summary>Reads a user name, connection id or room name at the reader, checking it follows <see cref="NameRules"/>.</summary>
+    private static string? ReadName(ref Utf8JsonReader reader, TargetKind kind, string field, out string? problem)
+    {
+        if (reader.TokenType != JsonTokenType.String)
+        {
+            reader.Skip();
+            problem = $"\"{field}\" must be a string";
+            return null;
+        }
+
+        var value = reader.GetString()!;
+        problem = NameRules.IsValid(kind, value) ? null : $"\"{field}\" must be {NameRules.Describe(kind)}";
+        return problem is null ? value : null;
     }
 
     private static ProtocolError? Validate(ref Fields fields, out ClientCommand? command)
@@ -190,31 +221,64 @@ internal static class ClientFrameParser
             return new ProtocolError(id, ErrorCodes.BadRequest, typeProblem);
         }
 
-        switch (fields.Type)
+        string? invalid;
+        (command, invalid) = fields.Type switch
         {
-            case null:
-                return new ProtocolError(id, ErrorCodes.BadRequest, "missing \"type\"");
-            case "send":
-                if (fields.TargetProblem is { } targetProblem)
-                {
-                    return new ProtocolError(id, ErrorCodes.BadRequest, targetProblem);
-                }
+            null => (null, "missing \"type\""),
+            "send" => ValidateSend(ref fields),
+            "join" => fields.RoomProblem is { } roomProblem ? (null, roomProblem)
+                : fields.Room is { } joined ? (new JoinCommand(id, joined), null)
+                : (null, "\"join\" needs a \"room\""),
+            "leave" => fields.RoomProblem is { } roomProblem ? (null, roomProblem)
+                : fields.Room is { } left ? (new LeaveCommand(id, left), null)
+                : (null, "\"leave\" needs a \"room\""),
+            "presence" => ValidatePresence(ref fields),
+            _ => (null, null),
+        };
 
-                if (fields.Target is not { } target)
-                {
-                    return new ProtocolError(id, ErrorCodes.BadRequest, "\"send\" needs \"to\", such as {\"user\":\"bob\"}");
-                }
-
-                if (fields.Body is not { } body)
-                {
-                    return new ProtocolError(id, ErrorCodes.BadRequest, "\"send\" needs a \"body\" (any JSON value)");
-                }
-
-                command = new SendCommand(id, target, body);
-                return null;
-            default:
-                return new ProtocolError(id, ErrorCodes.UnknownType, $"unknown type \"{Truncate(fields.Type)}\"");
+        if (invalid is not null)
+        {
+            return new ProtocolError(id, ErrorCodes.BadRequest, invalid);
         }
+
+        return command is null
+            ? new ProtocolError(id, ErrorCodes.UnknownType, $"unknown type \"{Truncate(fields.Type)}\"")
+            : null;
+    }
+
+    private static (ClientCommand?, string?) ValidateSend(ref Fields fields)
+    {
+        if (fields.TargetProblem is { } targetProblem)
+        {
+            return (null, targetProblem);
+        }
+
+        if (fields.Target is not { } target)
+        {
+            return (null, "\"send\" needs \"to\", such as {\"user\":\"bob\"}");
+        }
+
+        if (fields.Body is not { } body)
+        {
+            return (null, "\"send\" needs a \"body\" (any JSON value)");
+        }
+
+        return (new SendCommand(fields.RequestId, target, body), null);
+    }
+
+    private static (ClientCommand?, string?) ValidatePresence(ref Fields fields)
+    {
+        if ((fields.RoomProblem ?? fields.UserProblem) is { } nameProblem)
+        {
+            return (null, nameProblem);
+        }
+
+        return (fields.Room, fields.User) switch
+        {
+            ({ } room, null) => (new PresenceCommand(fields.RequestId, MessageTarget.Room(room)), null),
+            (null, { } user) => (new PresenceCommand(fields.RequestId, MessageTarget.User(user)), null),
+            _ => (null, "\"presence\" needs exactly one of \"room\" or \"user\""),
+        };
     }
 
     private static string Describe(JsonException exception)
@@ -235,9 +299,13 @@ internal static class ClientFrameParser
         public byte[]? RequestId;
         public MessageTarget? Target;
         public ReadOnlyMemory<byte>? Body;
+        public string? Room;
+        public string? User;
         public string? Problem;
         public string? TypeProblem;
         public string? IdProblem;
         public string? TargetProblem;
+        public string? RoomProblem;
+        public string? UserProblem;
     }
 }

@@ -6,6 +6,7 @@ internal static class ErrorCodes
     public const string BadRequest = "bad_request";
     public const string UnknownType = "unknown_type";
     public const string Offline = "offline";
+    public const string Forbidden = "forbidden";
     public const string TooLarge = "too_large";
     public const string Unavailable = "unavailable";
     public const string Internal = "internal";

@@ -38,6 +38,63 @@ internal static class ServerFrames
         return End(writer);
     }
 
+    /// <summary><c>{"type":"ack","id":..,"room":"lobby"}</c>: a join or leave took effect.</summary>
+    public static byte[] RoomAck(byte[]? requestId, string room)
+    {
+        var writer = Begin();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "ack"u8);
+        WriteRequestId(writer, requestId);
+        writer.WriteString("room"u8, room);
+        writer.WriteEndObject();
+        return End(writer);
+    }
+
+    /// <summary><c>{"type":"presence","id":..,"room":"lobby","users":[..]}</c></summary>
+    public static byte[] RoomPresence(byte[]? requestId, string room, IReadOnlyList<string> users)
+    {
+        var writer = Begin();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "presence"u8);
+        WriteRequestId(writer, requestId);
+        writer.WriteString("room"u8, room);
+        writer.WriteStartArray("users"u8);
+        foreach (var user in users)
+        {
+            writer.WriteStringValue(user);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        return End(writer);
+    }
+
+    /// <summary><c>{"type":"presence","id":..,"user":"bob","online":true,"connections":2}</c></summary>
+    public static byte[] UserPresence(byte[]? requestId, string userId, int connections)
+    {
+        var writer = Begin();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, "presence"u8);
+        WriteRequestId(writer, requestId);
+        writer.WriteString("user"u8, userId);
+        writer.WriteBoolean("online"u8, connections > 0);
+        writer.WriteNumber("connections"u8, connections);
+        writer.WriteEndObject();
+        return End(writer);
+    }
+
+    /// <summary><c>{"type":"joined","room":"lobby","user":"bob"}</c> or <c>"left"</c>.</summary>
+    public static byte[] Membership(MembershipEvent membership)
+    {
+        var writer = Begin();
+        writer.WriteStartObject();
+        writer.WriteString("type"u8, membership.Kind == MembershipEventKind.Joined ? "joined"u8 : "left"u8);
+        writer.WriteString("room"u8, membership.Room);
+        writer.WriteString("user"u8, membership.UserId);
+        writer.WriteEndObject();
+        return End(writer);
+    }
+
     public static byte[] Error(byte[]? requestId, string code, string message)
     {
         var writer = Begin();
@@ -82,6 +139,12 @@ internal static class ServerFrames
                 break;
             case TargetKind.Connection:
                 writer.WriteString("connection"u8, target.Value);
+                break;
+            case TargetKind.Room:
+                writer.WriteString("room"u8, target.Value);
+                break;
+            case TargetKind.Everyone:
+                writer.WriteBoolean("everyone"u8, true);
                 break;
         }
 

@@ -30,6 +30,17 @@ internal sealed class RegistryCache
         }
     }
 
+    public int RoomCount
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state.RoomCount;
+            }
+        }
+    }
+
     public int UserCount
     {
         get
@@ -69,12 +80,18 @@ internal sealed class RegistryCache
     /// plus every change since. Replaying is safe because connection ids are never reused: each
     /// change is idempotent and the last one about a connection wins.
     /// </summary>
-    public void CompleteResync(IEnumerable<RegistryEntry> snapshot)
+    public void CompleteResync(IEnumerable<RegistryEntry> snapshot, IEnumerable<MembershipEntry> memberships)
     {
         var state = new RegistryState();
         foreach (var entry in snapshot)
         {
             state.Add(entry.GatewayId, entry.ConnectionId, entry.UserId);
+        }
+
+        // Members whose connection is not in the snapshot belong to a removed gateway still being cleaned up.
+        foreach (var membership in memberships)
+        {
+            state.Join(membership.ConnectionId, membership.Room);
         }
 
         lock (_gate)
@@ -89,11 +106,27 @@ internal sealed class RegistryCache
         }
     }
 
-    public IReadOnlyList<GatewayRecipients> Resolve(MessageTarget target)
+    /// <inheritdoc cref="RegistryState.Resolve"/>
+    public IReadOnlyList<GatewayRecipients> Resolve(MessageTarget target, string senderConnectionId)
     {
         lock (_gate)
         {
-            return _state.Resolve(target);
+            return _state.Resolve(target, senderConnectionId);
+        }
+    }
+
+    /// <summary>Answers who is online: a user's connection count, or a room's members.</summary>
+    public PresenceAnswer Answer(PresenceQuery query)
+    {
+        lock (_gate)
+        {
+            if (query.Target.Kind == TargetKind.Room)
+            {
+                var (connections, users) = _state.MembersOf(query.Target.Value);
+                return new PresenceAnswer(query.QueryId, query.ConnectionId, connections, users);
+            }
+
+            return new PresenceAnswer(query.QueryId, query.ConnectionId, _state.ConnectionsOf(query.Target.Value), []);
         }
     }
 }

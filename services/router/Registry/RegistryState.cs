@@ -4,18 +4,23 @@ using ChatPlatform.Contracts.Registry;
 namespace ChatPlatform.Router.Registry;
 
 /// <summary>
-/// The registry's contents indexed for routing: by connection, by user (with the per-gateway
-/// counts a message to the user needs, precomputed on change) and by gateway. Not thread-safe.
+/// The registry's contents indexed for routing: by connection, by user, by room and by
+/// gateway, with the per-gateway counts a message needs precomputed on change (changes are
+/// rare next to messages). Not thread-safe.
 /// </summary>
 internal sealed class RegistryState
 {
     private readonly Dictionary<string, ConnectionEntry> _connections = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, UserEntry> _users = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tally> _users = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RoomEntry> _rooms = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _gateways = new(StringComparer.Ordinal);
+    private GatewayRecipients[]? _everyone;
 
     public int ConnectionCount => _connections.Count;
 
     public int UserCount => _users.Count;
+
+    public int RoomCount => _rooms.Count;
 
     public void Apply(RegistryChange change)
     {
@@ -29,6 +34,12 @@ internal sealed class RegistryState
                 break;
             case RegistryChangeKind.GatewayRemoved:
                 RemoveGateway(change.GatewayId);
+                break;
+            case RegistryChangeKind.RoomJoined:
+                Join(change.ConnectionId!, change.Room!);
+                break;
+            case RegistryChangeKind.RoomLeft:
+                Leave(change.ConnectionId!, change.Room!);
                 break;
         }
     }
@@ -46,18 +57,14 @@ internal sealed class RegistryState
         }
 
         _connections.Add(connectionId, new ConnectionEntry(userId, gatewayId));
-        if (!_users.TryGetValue(userId, out var user))
-        {
-            _users.Add(userId, user = new UserEntry());
-        }
-
-        user.Add(gatewayId);
+        Tally.Add(_users, userId, gatewayId);
         if (!_gateways.TryGetValue(gatewayId, out var gateway))
         {
             _gateways.Add(gatewayId, gateway = new HashSet<string>(StringComparer.Ordinal));
         }
 
         gateway.Add(connectionId);
+        _everyone = null;
     }
 
     public void Remove(string connectionId)
@@ -67,18 +74,16 @@ internal sealed class RegistryState
             return;
         }
 
-        var user = _users[entry.UserId];
-        if (user.Remove(entry.GatewayId))
-        {
-            _users.Remove(entry.UserId);
-        }
-
+        LeaveAll(connectionId, entry);
+        Tally.Remove(_users, entry.UserId, entry.GatewayId);
         var gateway = _gateways[entry.GatewayId];
         gateway.Remove(connectionId);
         if (gateway.Count == 0)
         {
             _gateways.Remove(entry.GatewayId);
         }
+
+        _everyone = null;
     }
 
     public void RemoveGateway(string gatewayId)
@@ -90,22 +95,116 @@ internal sealed class RegistryState
 
         foreach (var connectionId in connections)
         {
-            var userId = _connections.Remove(connectionId, out var entry) ? entry.UserId : throw new InvalidOperationException("Registry indexes disagree.");
-            var user = _users[userId];
-            if (user.Remove(gatewayId))
-            {
-                _users.Remove(userId);
-            }
+            var entry = _connections.Remove(connectionId, out var removed) ? removed : throw new InvalidOperationException("Registry indexes disagree.");
+            LeaveAll(connectionId, entry);
+            Tally.Remove(_users, entry.UserId, gatewayId);
+        }
+
+        _everyone = null;
+    }
+
+    /// <summary>Makes a registered connection a member of the room; ignores unknown connections.</summary>
+    public void Join(string connectionId, string room)
+    {
+        if (!_connections.TryGetValue(connectionId, out var entry) || !(entry.Rooms ??= new HashSet<string>(StringComparer.Ordinal)).Add(room))
+        {
+            return;
+        }
+
+        if (!_rooms.TryGetValue(room, out var members))
+        {
+            _rooms.Add(room, members = new RoomEntry());
+        }
+
+        members.Gateways.Add(entry.GatewayId);
+        members.Users.Add(entry.UserId);
+    }
+
+    public void Leave(string connectionId, string room)
+    {
+        if (_connections.TryGetValue(connectionId, out var entry) && entry.Rooms?.Remove(room) == true)
+        {
+            LeaveRoom(room, entry);
         }
     }
 
-    /// <summary>The gateways holding the target's connections; empty when it is offline.</summary>
-    public IReadOnlyList<GatewayRecipients> Resolve(MessageTarget target) => target.Kind switch
+    /// <summary>
+    /// The gateways holding the target's connections and how many each holds; empty when no one
+    /// is there. A room or everyone leaves out <paramref name="senderConnectionId"/>, and a
+    /// gateway left with no recipient is left out too.
+    /// </summary>
+    public IReadOnlyList<GatewayRecipients> Resolve(MessageTarget target, string senderConnectionId)
     {
-        TargetKind.User => _users.TryGetValue(target.Value, out var user) ? user.Recipients : [],
-        TargetKind.Connection => _connections.TryGetValue(target.Value, out var connection) ? connection.Recipients : [],
-        _ => [],
-    };
+        switch (target.Kind)
+        {
+            case TargetKind.User:
+                return _users.TryGetValue(target.Value, out var user) ? user.Recipients : [];
+            case TargetKind.Connection:
+                return _connections.TryGetValue(target.Value, out var connection) ? connection.Recipients : [];
+            case TargetKind.Room:
+                var room = _rooms.TryGetValue(target.Value, out var members) ? members.Gateways.Recipients : [];
+                return _connections.TryGetValue(senderConnectionId, out var sender) && sender.Rooms?.Contains(target.Value) == true
+                    ? Without(room, sender.GatewayId)
+                    : room;
+            case TargetKind.Everyone:
+                _everyone ??= [.. _gateways.Select(pair => new GatewayRecipients(pair.Key, pair.Value.Count))];
+                return _connections.TryGetValue(senderConnectionId, out var self) ? Without(_everyone, self.GatewayId) : _everyone;
+            default:
+                return [];
+        }
+    }
+
+    /// <summary>How many connections the user has, on all gateways.</summary>
+    public int ConnectionsOf(string userId) => _users.TryGetValue(userId, out var user) ? user.Total : 0;
+
+    /// <summary>The room's member connections and its members' user ids, sorted ordinally.</summary>
+    public (int Connections, string[] Users) MembersOf(string room)
+    {
+        if (!_rooms.TryGetValue(room, out var members))
+        {
+            return (0, []);
+        }
+
+        var users = members.Users.Keys.ToArray();
+        Array.Sort(users, StringComparer.Ordinal);
+        return (members.Gateways.Total, users);
+    }
+
+    private void LeaveAll(string connectionId, ConnectionEntry entry)
+    {
+        foreach (var room in entry.Rooms ?? [])
+        {
+            LeaveRoom(room, entry);
+        }
+
+        entry.Rooms = null;
+    }
+
+    private void LeaveRoom(string room, ConnectionEntry entry)
+    {
+        var members = _rooms[room];
+        members.Gateways.Remove(entry.GatewayId);
+        if (members.Users.Remove(entry.UserId) && members.Gateways.Total == 0)
+        {
+            _rooms.Remove(room);
+        }
+    }
+
+    /// <summary>A copy of <paramref name="recipients"/> with one connection fewer on <paramref name="gatewayId"/>.</summary>
+    private static GatewayRecipients[] Without(IReadOnlyList<GatewayRecipients> recipients, string gatewayId)
+    {
+        var result = new List<GatewayRecipients>(recipients.Count);
+        foreach (var recipient in recipients)
+        {
+            var connections = recipient.GatewayId == gatewayId ? recipient.Connections - 1 : recipient.Connections;
+            if (connections > 0)
+            {
+                result.Add(recipient with { Connections = connections });
+            }
+        }
+
+        return [.. result];
+    }
 
     private sealed class ConnectionEntry(string userId, string gatewayId)
     {
@@ -115,39 +214,17 @@ internal sealed class RegistryState
 
         /// <summary>Allocated once, so routing to a connection allocates nothing.</summary>
         public GatewayRecipients[] Recipients { get; } = [new(gatewayId, 1)];
+
+        /// <summary>The rooms it is in; null until it joins one.</summary>
+        public HashSet<string>? Rooms { get; set; }
     }
 
-    private sealed class UserEntry
+    private sealed class RoomEntry
     {
-        private readonly Dictionary<string, int> _perGateway = new(StringComparer.Ordinal);
+        /// <summary>Member connections per gateway.</summary>
+        public Tally Gateways { get; } = new();
 
-        /// <summary>Rebuilt on every change, which is rare next to messages to the user.</summary>
-        public GatewayRecipients[] Recipients { get; private set; } = [];
-
-        public void Add(string gatewayId)
-        {
-            _perGateway[gatewayId] = _perGateway.GetValueOrDefault(gatewayId) + 1;
-            Rebuild();
-        }
-
-        /// <returns>True when the user has no connection left.</returns>
-        public bool Remove(string gatewayId)
-        {
-            var count = _perGateway[gatewayId] - 1;
-            if (count == 0)
-            {
-                _perGateway.Remove(gatewayId);
-            }
-            else
-            {
-                _perGateway[gatewayId] = count;
-            }
-
-            Rebuild();
-            return _perGateway.Count == 0;
-        }
-
-        private void Rebuild() =>
-            Recipients = [.. _perGateway.Select(pair => new GatewayRecipients(pair.Key, pair.Value))];
+        /// <summary>Member connections per user.</summary>
+        public Tally Users { get; } = new();
     }
 }

@@ -94,10 +94,11 @@ internal sealed class RegistrySynchronizer(
                 }
 
                 cache.BeginResync();
-                var snapshot = await LoadSnapshotAsync();
-                cache.CompleteResync(snapshot);
+                var connections = await LoadConnectionsAsync();
+                var memberships = await LoadMembershipsAsync();
+                cache.CompleteResync(connections, memberships);
                 _firstSync.TrySetResult();
-                Log.RegistryLoaded(logger, snapshot.Count, cache.UserCount);
+                Log.RegistryLoaded(logger, connections.Count, cache.UserCount, cache.RoomCount);
                 return;
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
@@ -108,7 +109,7 @@ internal sealed class RegistrySynchronizer(
         }
     }
 
-    private async Task<List<RegistryEntry>> LoadSnapshotAsync()
+    private async Task<List<RegistryEntry>> LoadConnectionsAsync()
     {
         var database = redis.GetDatabase();
         var gateways = await database.HashKeysAsync(RedisNames.GatewayInstances);
@@ -121,6 +122,25 @@ internal sealed class RegistrySynchronizer(
             foreach (var connection in await connections)
             {
                 entries.Add(new RegistryEntry(gateway, connection.Name!, connection.Value!));
+            }
+        }
+
+        return entries;
+    }
+
+    private async Task<List<MembershipEntry>> LoadMembershipsAsync()
+    {
+        var database = redis.GetDatabase();
+        var rooms = await database.SetMembersAsync(RedisNames.Rooms);
+        var reads = rooms
+            .Select(room => (Room: (string)room!, Members: database.HashKeysAsync(RedisNames.RoomMembers(room!))))
+            .ToList();
+        var entries = new List<MembershipEntry>();
+        foreach (var (room, members) in reads)
+        {
+            foreach (var connection in await members)
+            {
+                entries.Add(new MembershipEntry(room, connection!));
             }
         }
 

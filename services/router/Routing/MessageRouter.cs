@@ -21,7 +21,7 @@ internal sealed class MessageRouter(
     TimeProvider time,
     ILogger<MessageRouter> logger)
 {
-    public void OnInbound(int shard, RedisValue payload)
+    public void OnInbound(int shard, RedisValue value)
     {
         if (!ownership.IsOwned(shard))
         {
@@ -30,28 +30,40 @@ internal sealed class MessageRouter(
             return;
         }
 
-        InboundMessage message;
+        var payload = (byte[])value!;
         try
         {
-            message = DataPlaneCodec.DecodeInbound((byte[])payload!);
+            switch (DataPlaneCodec.PeekKind(payload))
+            {
+                case PayloadKind.Inbound:
+                    Route(DataPlaneCodec.DecodeInbound(payload));
+                    break;
+                case PayloadKind.PresenceQuery:
+                    Answer(DataPlaneCodec.DecodePresenceQuery(payload));
+                    break;
+                default:
+                    throw new FormatException($"Unexpected payload kind {payload[0]} on an inbound shard.");
+            }
         }
         catch (FormatException exception)
         {
             metrics.Dropped("malformed");
             Log.MalformedInbound(logger, shard, exception);
-            return;
-        }
-
-        try
-        {
-            Route(message);
         }
         catch (Exception exception)
         {
             // Never let one message take the subscription's dispatch down; the sender's gateway
             // answers the client when no outcome arrives.
-            Log.RouteFailed(logger, message.MessageId, exception);
+            Log.RouteFailed(logger, shard, exception);
         }
+    }
+
+    private void Answer(PresenceQuery query)
+    {
+        using var activity = RouterTelemetry.StartAnswer(query.TraceParent);
+        var answer = registry.Answer(query);
+        Publish(query.GatewayId, DataPlaneCodec.Encode(answer), query.QueryId);
+        metrics.Answered(query.Target.Kind);
     }
 
     private void Route(InboundMessage message)
@@ -61,10 +73,10 @@ internal sealed class MessageRouter(
         activity?.SetTag("chat.message.id", message.MessageId);
         activity?.SetTag("chat.target.kind", message.Target.Kind.ToString());
 
-        var recipients = registry.Resolve(message.Target);
+        var recipients = registry.Resolve(message.Target, message.ConnectionId);
         if (recipients.Count == 0)
         {
-            Finish(message, SendStatus.Offline, recipients: 0, deliveries: 0, startedAt, activity);
+            Finish(message, NoneStatus(message.Target), recipients: 0, deliveries: 0, startedAt, activity);
             return;
         }
 
@@ -105,24 +117,33 @@ internal sealed class MessageRouter(
             }
         }
 
-        Finish(message, routedTo > 0 ? SendStatus.Routed : SendStatus.Offline, routedTo, publishes.Length, startedAt, activity);
+        Finish(message, routedTo > 0 ? SendStatus.Routed : NoneStatus(message.Target), routedTo, publishes.Length, startedAt, activity);
     }
+
+    /// <summary>A user or a connection no one holds is offline; a room or everyone may simply have no one else in it.</summary>
+    private static SendStatus NoneStatus(MessageTarget target) =>
+        target.Kind is TargetKind.User or TargetKind.Connection ? SendStatus.Offline : SendStatus.Routed;
 
     private void Finish(InboundMessage message, SendStatus status, int recipients, int deliveries, long startedAt, Activity? activity)
     {
-        var outcome = DataPlaneCodec.Encode(new SendOutcome(message.MessageId, message.ConnectionId, status, recipients));
-        try
-        {
-            redis.GetSubscriber().Publish(channels.For(message.GatewayId), outcome, CommandFlags.FireAndForget);
-        }
-        catch (RedisException exception)
-        {
-            // The sender's gateway times the message out and tells the client it is unavailable.
-            Log.OutcomePublishFailed(logger, message.MessageId, exception);
-        }
+        Publish(message.GatewayId, DataPlaneCodec.Encode(new SendOutcome(message.MessageId, message.ConnectionId, status, recipients)), message.MessageId);
 
         metrics.Routed(status, deliveries, time.GetElapsedTime(startedAt));
         activity?.SetTag("chat.recipients", recipients);
         activity?.Dispose();
+    }
+
+    /// <summary>Answers the asker's gateway without waiting.</summary>
+    private void Publish(string gatewayId, byte[] payload, string requestId)
+    {
+        try
+        {
+            redis.GetSubscriber().Publish(channels.For(gatewayId), payload, CommandFlags.FireAndForget);
+        }
+        catch (RedisException exception)
+        {
+            // The asker's gateway times the request out and tells the client it is unavailable.
+            Log.OutcomePublishFailed(logger, requestId, exception);
+        }
     }
 }

@@ -81,4 +81,37 @@ public sealed class GatewayFailureTests(DisruptionFixture fixture, ITestOutputHe
         Assert.Equal(1, ack.GetProperty("recipients").GetInt32());
         Assert.Equal("\"welcome back\"", (await bob.ExpectAsync("message")).GetProperty("body").GetRawText());
     }
+
+    [Fact]
+    public async Task A_killed_gateways_users_leave_their_rooms_within_the_bound()
+    {
+        var room = Names.Unique("room");
+        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
+        var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
+        await Rooms.RoomTests.JoinAsync(alice, room);
+        await Rooms.RoomTests.JoinAsync(bob, room);
+        await alice.ExpectAsync("joined");
+
+        await Stack.Gateways[1].KillAsync();
+        var killedAt = DateTime.UtcNow;
+        var left = await alice.ExpectAsync("left", CrashBound + Slack);
+        output.WriteLine($"'left' arrived {(DateTime.UtcNow - killedAt).TotalMilliseconds:0} ms after the kill");
+
+        Assert.Equal(Rooms.RoomTests.Event("left", room, bob.User), left.GetRawText());
+        Assert.Equal(0, (await alice.SendAndWaitAsync(new { room }, "alone now")).GetProperty("recipients").GetInt32());
+        await bob.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Sending_to_everyone_is_forbidden_where_the_setting_is_off()
+    {
+        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
+        await using var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
+
+        var reply = await alice.SendAndWaitAsync(new { everyone = true }, "hello all");
+
+        Assert.Equal("forbidden", reply.GetProperty("code").GetString());
+        Assert.Equal("sending to everyone is turned off on this server", reply.GetProperty("message").GetString());
+        await bob.ExpectNothingAsync(frame => frame.GetProperty("type").GetString() == "message", TimeSpan.FromMilliseconds(300));
+    }
 }

@@ -24,7 +24,7 @@ public sealed class BadInputTests(StackFixture fixture)
         { "{\"type\":\"send\",\"id\":\"t5\",\"body\":1}", "t5", "bad_request", "\"send\" needs \"to\"" },
         { "{\"type\":\"send\",\"id\":\"t6\",\"to\":{\"user\":\"bob\"}}", "t6", "bad_request", "\"send\" needs a \"body\"" },
         { "{\"type\":\"send\",\"id\":\"t7\",\"to\":\"bob\",\"body\":1}", "t7", "bad_request", "\"to\" must be an object" },
-        { "{\"type\":\"send\",\"id\":\"t8\",\"to\":{},\"body\":1}", "t8", "bad_request", "\"to\" must name a \"user\" or a \"connection\"" },
+        { "{\"type\":\"send\",\"id\":\"t8\",\"to\":{},\"body\":1}", "t8", "bad_request", "\"to\" must name one of \"user\", \"connection\", \"room\" or \"everyone\"" },
         { "{\"type\":\"send\",\"id\":\"t9\",\"to\":{\"planet\":\"mars\"},\"body\":1}", "t9", "bad_request", "unknown target \"planet\"" },
         { "{\"type\":\"send\",\"id\":\"t10\",\"to\":{\"user\":\"bob\",\"connection\":\"abc\"},\"body\":1}", "t10", "bad_request", "\"to\" must name exactly one target" },
         { "{\"type\":\"send\",\"id\":\"t11\",\"to\":{\"user\":\"no spaces\"},\"body\":1}", "t11", "bad_request", "\"to.user\" must be" },

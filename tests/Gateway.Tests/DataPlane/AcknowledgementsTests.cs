@@ -14,7 +14,7 @@ public sealed class AcknowledgementsTests : IDisposable
     private readonly ManualTimeProvider _time = new();
     private readonly TestMeterFactory _meters = new();
     private readonly MetricRecorder _metrics;
-    private readonly PendingSends _pending;
+    private readonly PendingRequests _pending;
     private readonly Acknowledgements _acknowledgements;
 
     public AcknowledgementsTests()
@@ -185,15 +185,15 @@ public sealed class AcknowledgementsTests : IDisposable
         _meters.Dispose();
     }
 
-    private (PendingSends Pending, Acknowledgements Acknowledgements) Create(TimeSpan ackTimeout)
+    private (PendingRequests Pending, Acknowledgements Acknowledgements) Create(TimeSpan ackTimeout)
     {
         var options = Options.Create(new GatewayOptions { AckTimeout = ackTimeout });
-        var pending = new PendingSends(_time, options);
+        var pending = new PendingRequests(_time, options);
         var metrics = new GatewayMetrics(_meters, new LocalConnections(), pending);
         return (pending, new Acknowledgements(pending, metrics, _time, options));
     }
 
-    private PendingSend Send(ConnectedClient client, string? requestId, MessageTarget target) =>
+    private PendingRequest Send(ConnectedClient client, string? requestId, MessageTarget target) =>
         new(client.Connection, requestId is null ? null : System.Text.Encoding.UTF8.GetBytes(requestId), target, _time.GetTimestamp());
 
     private static async Task<ConnectedClient> StartAsync(string id = "c-1", string user = "alice")

@@ -37,10 +37,10 @@ public sealed class ClientFrameParserTests
         { """{"type":"send","id":"r1","to":"bob","body":1}""", "\"r1\"", BadRequest, "\"to\" must be an object such as {\"user\":\"bob\"}" },
         { """{"type":"send","id":"r1","to":["bob"],"body":1}""", "\"r1\"", BadRequest, "\"to\" must be an object such as {\"user\":\"bob\"}" },
         { """{"type":"send","id":"r1","to":null,"body":1}""", "\"r1\"", BadRequest, "\"to\" must be an object such as {\"user\":\"bob\"}" },
-        { """{"type":"send","id":"r1","to":{},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name a \"user\" or a \"connection\"" },
-        { """{"type":"send","id":"r1","to":{"planet":"mars"},"body":1}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\" or \"connection\"" },
-        { """{"type":"send","id":"r1","to":{"abcdefghijklmnopqrstuvwxyz0123456789":1},"body":1}""", "\"r1\"", BadRequest, "unknown target \"abcdefghijklmnopqrstuvwxyz012345…\" in \"to\"; use \"user\" or \"connection\"" },
-        { """{"type":"send","id":"r1","to":{"planet":"mars","user":5},"body":1}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\" or \"connection\"" },
+        { """{"type":"send","id":"r1","to":{},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name one of \"user\", \"connection\", \"room\" or \"everyone\"" },
+        { """{"type":"send","id":"r1","to":{"planet":"mars"},"body":1}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\", \"connection\", \"room\" or \"everyone\"" },
+        { """{"type":"send","id":"r1","to":{"abcdefghijklmnopqrstuvwxyz0123456789":1},"body":1}""", "\"r1\"", BadRequest, "unknown target \"abcdefghijklmnopqrstuvwxyz012345…\" in \"to\"; use \"user\", \"connection\", \"room\" or \"everyone\"" },
+        { """{"type":"send","id":"r1","to":{"planet":"mars","user":5},"body":1}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\", \"connection\", \"room\" or \"everyone\"" },
         { """{"type":"send","id":"r1","to":{"user":"bob","connection":"abc"},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name exactly one target" },
         { """{"type":"send","id":"r1","to":{"user":"bob","user":"eve"},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name exactly one target" },
         { """{"type":"send","id":"r1","to":{"user":42},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be a string" },
@@ -51,7 +51,7 @@ public sealed class ClientFrameParserTests
         { """{"type":"send","id":"r1","to":{"user":"élève"},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
         { "{\"type\":\"send\",\"id\":\"r1\",\"to\":{\"user\":\"" + new string('a', 65) + "\"},\"body\":1}", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
         { """{"type":"send","id":"r1","to":{"connection":"a/b"},"body":1}""", "\"r1\"", BadRequest, "\"to.connection\" must be " + NameRule },
-        { """{"type":"send","id":"r1","to":{"user":"bob","planet":"mars"}}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\" or \"connection\"" },
+        { """{"type":"send","id":"r1","to":{"user":"bob","planet":"mars"}}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\", \"connection\", \"room\" or \"everyone\"" },
     };
 
     public static TheoryData<string> Bodies => new()
@@ -365,5 +365,13 @@ public sealed class ClientFrameParserTests
         Assert.Equal("\"r1\"", Raw(error.RequestId));
         Assert.Equal(BadRequest, error.Code);
         Assert.StartsWith("malformed JSON: ", error.Message);
+    }
+
+    [Fact]
+    public void A_plain_word_is_malformed_json_with_the_position_docs_protocol_shows()
+    {
+        Assert.False(ClientFrameParser.TryParse("hello"u8.ToArray(), out _, out var error));
+
+        Assert.Equal("malformed JSON: 'h' is an invalid start of a value (at byte 0)", error.Message);
     }
 }

@@ -64,7 +64,7 @@ public sealed class RegistryCacheTests
 
         Assert.True(_cache.Apply(Added(500, "gw1", "c2", "alice")));
         Assert.True(_cache.Apply(Added(501, "gw1", "c3", "alice")));
-        _cache.CompleteResync([]);
+        _cache.CompleteResync([], []);
         Assert.True(_cache.Apply(Added(502, "gw1", "c4", "alice")));
         Assert.False(_cache.Apply(Added(504, "gw1", "c5", "alice")));
     }
@@ -76,7 +76,7 @@ public sealed class RegistryCacheTests
         _cache.Apply(Added(2, "gw1", "c2", "bob"));
 
         _cache.BeginResync();
-        _cache.CompleteResync([new("gw2", "c3", "bob"), new("gw2", "c4", "carol"), new("gw3", "c5", "carol")]);
+        _cache.CompleteResync([new("gw2", "c3", "bob"), new("gw2", "c4", "carol"), new("gw3", "c5", "carol")], []);
 
         Assert.Empty(User("alice"));
         Assert.Empty(Connection("c2"));
@@ -102,7 +102,7 @@ public sealed class RegistryCacheTests
         _cache.BeginResync();
         _cache.Apply(Added(10, "gw1", "c9", "alice"));
 
-        _cache.CompleteResync([new("gw1", "c1", "bob")]);
+        _cache.CompleteResync([new("gw1", "c1", "bob")], []);
 
         Assert.Equal(["gw1:1"], User("alice"));
         Assert.Equal(["gw1:1"], User("bob"));
@@ -118,7 +118,7 @@ public sealed class RegistryCacheTests
         _cache.Apply(Removed(11, "gw1", "c9", "alice"));
 
         RegistryEntry[] snapshot = snapshotHasIt ? [new("gw1", "c1", "bob"), new("gw1", "c9", "alice")] : [new("gw1", "c1", "bob")];
-        _cache.CompleteResync(snapshot);
+        _cache.CompleteResync(snapshot, []);
 
         Assert.Empty(User("alice"));
         Assert.Empty(Connection("c9"));
@@ -133,7 +133,7 @@ public sealed class RegistryCacheTests
         _cache.Apply(Removed(2, "gw1", "c1", "alice"));
 
         // Read before the removal reached Redis's copy the snapshot came from.
-        _cache.CompleteResync([new("gw1", "c1", "alice"), new("gw1", "c2", "alice")]);
+        _cache.CompleteResync([new("gw1", "c1", "alice"), new("gw1", "c2", "alice")], []);
 
         Assert.Empty(Connection("c1"));
         Assert.Equal(["gw1:1"], User("alice"));
@@ -152,7 +152,7 @@ public sealed class RegistryCacheTests
         RegistryEntry[] snapshot = snapshotIsAfterTheChanges
             ? [new("gw1", "c3", "alice"), new("gw2", "c9", "alice")]
             : [new("gw1", "c1", "alice"), new("gw1", "c2", "bob"), new("gw2", "c9", "alice")];
-        _cache.CompleteResync(snapshot);
+        _cache.CompleteResync(snapshot, []);
 
         Assert.Equal(["gw1:1", "gw2:1"], User("alice"));
         Assert.Empty(User("bob"));
@@ -167,12 +167,12 @@ public sealed class RegistryCacheTests
     {
         _cache.BeginResync();
         _cache.Apply(Added(1, "gw1", "c1", "alice"));
-        _cache.CompleteResync([]);
+        _cache.CompleteResync([], []);
         Assert.Equal(["gw1:1"], User("alice"));
 
         _cache.Apply(Removed(2, "gw1", "c1", "alice"));
         _cache.BeginResync();
-        _cache.CompleteResync([]);
+        _cache.CompleteResync([], []);
 
         Assert.Empty(User("alice"));
     }
@@ -181,7 +181,7 @@ public sealed class RegistryCacheTests
     public void Changes_after_a_resync_apply_to_the_new_contents()
     {
         _cache.BeginResync();
-        _cache.CompleteResync([new("gw1", "c1", "alice")]);
+        _cache.CompleteResync([new("gw1", "c1", "alice")], []);
 
         _cache.Apply(Added(1, "gw2", "c2", "alice"));
         _cache.Apply(Removed(2, "gw1", "c1", "alice"));
@@ -205,7 +205,7 @@ public sealed class RegistryCacheTests
         {
             for (var i = 0; i < connections; i++)
             {
-                var recipients = _cache.Resolve(MessageTarget.User($"user{i % 10}"));
+                var recipients = _cache.Resolve(MessageTarget.User($"user{i % 10}"), "sender");
                 Assert.All(recipients, r => Assert.InRange(r.Connections, 1, connections));
             }
         }));
@@ -214,7 +214,7 @@ public sealed class RegistryCacheTests
 
         Assert.Equal(connections, _cache.ConnectionCount);
         Assert.Equal(10, _cache.UserCount);
-        Assert.Equal(connections, Enumerable.Range(0, 10).Sum(u => _cache.Resolve(MessageTarget.User($"user{u}")).Sum(r => r.Connections)));
+        Assert.Equal(connections, Enumerable.Range(0, 10).Sum(u => _cache.Resolve(MessageTarget.User($"user{u}"), "sender").Sum(r => r.Connections)));
     }
 
     private static RegistryChange Added(long sequence, string gateway, string connection, string user) =>
@@ -226,9 +226,9 @@ public sealed class RegistryCacheTests
     private static RegistryChange GatewayRemoved(long sequence, string gateway) =>
         new(sequence, RegistryChangeKind.GatewayRemoved, gateway, null, null);
 
-    private string[] User(string user) => Describe(_cache.Resolve(MessageTarget.User(user)));
+    private string[] User(string user) => Describe(_cache.Resolve(MessageTarget.User(user), "sender"));
 
-    private string[] Connection(string connection) => Describe(_cache.Resolve(MessageTarget.Connection(connection)));
+    private string[] Connection(string connection) => Describe(_cache.Resolve(MessageTarget.Connection(connection), "sender"));
 
     private static string[] Describe(IReadOnlyList<GatewayRecipients> recipients) =>
         [.. recipients.Select(r => $"{r.GatewayId}:{r.Connections}").Order(StringComparer.Ordinal)];

@@ -174,8 +174,8 @@ public sealed class RegistryStateTests
     {
         // Routing reads the list after the cache lock is released.
         _state.Add("gw1", "c1", "alice");
-        var user = _state.Resolve(MessageTarget.User("alice"));
-        var connection = _state.Resolve(MessageTarget.Connection("c1"));
+        var user = _state.Resolve(MessageTarget.User("alice"), "sender");
+        var connection = _state.Resolve(MessageTarget.Connection("c1"), "sender");
 
         _state.Add("gw1", "c2", "alice");
         _state.Add("gw2", "c3", "alice");
@@ -190,7 +190,7 @@ public sealed class RegistryStateTests
     {
         _state.Add("gw1", "c1", "alice");
 
-        Assert.Empty(_state.Resolve(new MessageTarget((TargetKind)99, "alice")));
+        Assert.Empty(_state.Resolve(new MessageTarget((TargetKind)99, "alice"), "sender"));
     }
 
     [Fact]
@@ -202,9 +202,9 @@ public sealed class RegistryStateTests
         Assert.Empty(Connection("C1"));
     }
 
-    private string[] User(string user) => Describe(_state.Resolve(MessageTarget.User(user)));
+    private string[] User(string user) => Describe(_state.Resolve(MessageTarget.User(user), "sender"));
 
-    private string[] Connection(string connection) => Describe(_state.Resolve(MessageTarget.Connection(connection)));
+    private string[] Connection(string connection) => Describe(_state.Resolve(MessageTarget.Connection(connection), "sender"));
 
     // The order of gateways is not part of the contract.
     private static string[] Describe(IReadOnlyList<GatewayRecipients> recipients) =>

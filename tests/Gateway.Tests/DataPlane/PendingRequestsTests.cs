@@ -6,17 +6,17 @@ using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.Tests.DataPlane;
 
-public sealed class PendingSendsTests
+public sealed class PendingRequestsTests
 {
     private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(2.5);
 
     private readonly ManualTimeProvider _time = new();
-    private readonly PendingSends _pending;
+    private readonly PendingRequests _pending;
     private readonly ClientConnection _connection = new("c-1", "alice", 16, TimeSpan.FromSeconds(1));
 
-    public PendingSendsTests()
+    public PendingRequestsTests()
     {
-        _pending = new PendingSends(_time, Options.Create(new GatewayOptions { AckTimeout = AckTimeout }));
+        _pending = new PendingRequests(_time, Options.Create(new GatewayOptions { AckTimeout = AckTimeout }));
     }
 
     [Fact]
@@ -155,5 +155,5 @@ public sealed class PendingSendsTests
         Assert.Equal([later], _pending.TakeExpired());
     }
 
-    private PendingSend Send() => new(_connection, "\"r\""u8.ToArray(), MessageTarget.User("bob"), _time.GetTimestamp());
+    private PendingRequest Send() => new(_connection, "\"r\""u8.ToArray(), MessageTarget.User("bob"), _time.GetTimestamp());
 }
