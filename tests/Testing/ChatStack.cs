@@ -8,12 +8,12 @@ public sealed class ChatStack : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(60);
 
-    private ChatStack(string name, RedisServer redis, RabbitMqServer rabbitMq, ServiceProcess presence, IReadOnlyList<ServiceProcess> routers, IReadOnlyList<ServiceProcess> gateways)
+    private ChatStack(string name, RedisServer redis, RabbitMqServer rabbitMq, IReadOnlyList<ServiceProcess> presences, IReadOnlyList<ServiceProcess> routers, IReadOnlyList<ServiceProcess> gateways)
     {
         Name = name;
         Redis = redis;
         RabbitMq = rabbitMq;
-        Presence = presence;
+        Presences = presences;
         Routers = routers;
         Gateways = gateways;
     }
@@ -24,16 +24,17 @@ public sealed class ChatStack : IAsyncDisposable
 
     public RabbitMqServer RabbitMq { get; }
 
-    public ServiceProcess Presence { get; }
+    /// <summary>Presence replicas: competing consumers of the same queues.</summary>
+    public IReadOnlyList<ServiceProcess> Presences { get; }
 
     public IReadOnlyList<ServiceProcess> Routers { get; }
 
     public IReadOnlyList<ServiceProcess> Gateways { get; }
 
-    public IEnumerable<ServiceProcess> Services => [Presence, .. Routers, .. Gateways];
+    public IEnumerable<ServiceProcess> Services => [.. Presences, .. Routers, .. Gateways];
 
     /// <param name="settings">Configuration for every service, as environment variables (e.g. <c>Presence__GatewayTtl</c>).</param>
-    public static async Task<ChatStack> StartAsync(string name, int routers = 2, int gateways = 2, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ChatStack> StartAsync(string name, int routers = 2, int gateways = 2, IReadOnlyDictionary<string, string?>? settings = null, int presences = 1)
     {
         var (redis, rabbitMq) = await ServersFixture.StartServersAsync(name);
 
@@ -53,7 +54,9 @@ public sealed class ChatStack : IAsyncDisposable
             return environment;
         }
 
-        var presence = new ServiceProcess($"{name}-presence", "presence", Environment());
+        var presenceProcesses = Enumerable.Range(1, presences)
+            .Select(n => new ServiceProcess($"{name}-presence-{n}", "presence", Environment()))
+            .ToList();
         var routerProcesses = Enumerable.Range(1, routers)
             .Select(n => new ServiceProcess($"{name}-router-{n}", "router", Environment(("Router__Id", $"router-{n}"))))
             .ToList();
@@ -61,7 +64,7 @@ public sealed class ChatStack : IAsyncDisposable
             .Select(n => new ServiceProcess($"{name}-gateway-{n}", "gateway", Environment(("Gateway__Id", $"gateway-{n}"))))
             .ToList();
 
-        var stack = new ChatStack(name, redis, rabbitMq, presence, routerProcesses, gatewayProcesses);
+        var stack = new ChatStack(name, redis, rabbitMq, presenceProcesses, routerProcesses, gatewayProcesses);
         try
         {
             foreach (var service in stack.Services)
