@@ -179,6 +179,120 @@ public sealed class AcknowledgementsTests : IDisposable
         Assert.Equal(1, _pending.Count);
     }
 
+    [Fact]
+    public async Task A_room_presence_answer_lists_the_users_for_the_room_asked_about()
+    {
+        await using var client = await StartAsync();
+        _pending.Add("q1", Send(client, "\"7\"", MessageTarget.Room("lobby")));
+
+        _acknowledgements.OnAnswer(new PresenceAnswer("q1", "c-1", 3, ["alice", "bob"]));
+
+        Assert.Equal("""{"type":"presence","id":"7","room":"lobby","users":["alice","bob"]}""", (await client.ReceiveAsync()).Text);
+        Assert.Equal(1, _metrics.Sum("chat.gateway.sends", "result", "presence"));
+        Assert.Equal(0, _metrics.Sum("chat.gateway.errors"));
+        Assert.Equal(0, _pending.Count);
+    }
+
+    [Fact]
+    public async Task An_empty_room_presence_answer_lists_no_users()
+    {
+        await using var client = await StartAsync();
+        _pending.Add("q1", Send(client, null, MessageTarget.Room("nobody-here")));
+
+        _acknowledgements.OnAnswer(new PresenceAnswer("q1", "c-1", 0, []));
+
+        Assert.Equal("""{"type":"presence","id":null,"room":"nobody-here","users":[]}""", (await client.ReceiveAsync()).Text);
+    }
+
+    [Theory]
+    [InlineData(2, """{"type":"presence","id":8,"user":"bob","online":true,"connections":2}""")]
+    [InlineData(0, """{"type":"presence","id":8,"user":"bob","online":false,"connections":0}""")]
+    public async Task A_user_presence_answer_says_whether_the_user_is_online(int connections, string expected)
+    {
+        await using var client = await StartAsync();
+        _pending.Add("q1", Send(client, "8", MessageTarget.User("bob")));
+
+        // A user's answer carries no user list; only the count matters.
+        _acknowledgements.OnAnswer(new PresenceAnswer("q1", "c-1", connections, []));
+
+        Assert.Equal(expected, (await client.ReceiveAsync()).Text);
+        Assert.Equal(1, _metrics.Sum("chat.gateway.sends", "result", "presence"));
+    }
+
+    [Fact]
+    public async Task A_presence_question_without_an_answer_gets_unavailable_once_the_ack_timeout_has_passed()
+    {
+        await using var client = await StartAsync();
+        _pending.Add("q1", Send(client, "\"7\"", MessageTarget.Room("lobby")));
+        _pending.Arm("q1");
+
+        _time.Advance(TimeSpan.FromSeconds(2.5));
+        _acknowledgements.ExpireOverdue();
+
+        var error = (await client.ReceiveAsync()).Json;
+        Assert.Equal("\"7\"", error.GetProperty("id").GetRawText());
+        Assert.Equal("unavailable", error.GetProperty("code").GetString());
+        Assert.Equal(TimeoutMessage, error.GetProperty("message").GetString());
+    }
+
+    [Fact]
+    public async Task A_presence_answer_after_the_timeout_sends_nothing_more()
+    {
+        await using var client = await StartAsync();
+        _pending.Add("q1", Send(client, "\"7\"", MessageTarget.Room("lobby")));
+        _pending.Arm("q1");
+        _time.Advance(TimeSpan.FromSeconds(3));
+        _acknowledgements.ExpireOverdue();
+        Assert.Equal("unavailable", (await client.ReceiveAsync()).Json.GetProperty("code").GetString());
+
+        _acknowledgements.OnAnswer(new PresenceAnswer("q1", "c-1", 1, ["alice"]));
+
+        await client.AssertNothingMoreAsync();
+        Assert.Equal(1, _metrics.Sum("chat.gateway.outcomes.late"));
+        Assert.Equal(0, _metrics.Sum("chat.gateway.sends", "result", "presence"));
+    }
+
+    [Fact]
+    public async Task A_presence_answer_is_answered_only_once()
+    {
+        await using var client = await StartAsync();
+        _pending.Add("q1", Send(client, "\"7\"", MessageTarget.User("bob")));
+
+        _acknowledgements.OnAnswer(new PresenceAnswer("q1", "c-1", 1, []));
+        _acknowledgements.OnAnswer(new PresenceAnswer("q1", "c-1", 5, []));
+
+        Assert.Equal(1, (await client.ReceiveAsync()).Json.GetProperty("connections").GetInt32());
+        await client.AssertNothingMoreAsync();
+        Assert.Equal(1, _metrics.Sum("chat.gateway.outcomes.late"));
+    }
+
+    [Fact]
+    public async Task A_presence_answer_for_an_unknown_question_is_counted_late_and_sends_nothing()
+    {
+        await using var client = await StartAsync();
+        _pending.Add("q1", Send(client, "\"7\"", MessageTarget.User("bob")));
+
+        _acknowledgements.OnAnswer(new PresenceAnswer("q-other", "c-1", 1, []));
+
+        await client.AssertNothingMoreAsync();
+        Assert.Equal(1, _metrics.Sum("chat.gateway.outcomes.late"));
+        Assert.Equal(1, _pending.Count);
+    }
+
+    [Fact]
+    public async Task A_routed_outcome_for_a_room_or_everyone_is_acked_with_its_recipients_even_when_none()
+    {
+        await using var client = await StartAsync();
+        _pending.Add("m1", Send(client, "\"4\"", MessageTarget.Room("lobby")));
+        _pending.Add("m2", Send(client, "\"5\"", MessageTarget.Everyone));
+
+        _acknowledgements.OnOutcome(new SendOutcome("m1", "c-1", SendStatus.Routed, 0));
+        _acknowledgements.OnOutcome(new SendOutcome("m2", "c-1", SendStatus.Routed, 41));
+
+        Assert.Equal("""{"type":"ack","id":"4","message":"m1","recipients":0}""", (await client.ReceiveAsync()).Text);
+        Assert.Equal("""{"type":"ack","id":"5","message":"m2","recipients":41}""", (await client.ReceiveAsync()).Text);
+    }
+
     public void Dispose()
     {
         _metrics.Dispose();

@@ -10,6 +10,8 @@ public sealed class ClientFrameParserTests
     private const string BadRequest = "bad_request";
     private const string NameRule = "1-64 letters, digits, '-', '_' or '.'";
     private const string IdRule = "\"id\" must be a string or a number of at most 128 bytes";
+    private const string RoomRule = "1-128 letters, digits, '-', '_', '.' or ':'";
+    private const string PresenceNeedsOne = "\"presence\" needs exactly one of \"room\" or \"user\"";
 
     public static TheoryData<string, string?, string, string> Refusals => new()
     {
@@ -52,6 +54,49 @@ public sealed class ClientFrameParserTests
         { "{\"type\":\"send\",\"id\":\"r1\",\"to\":{\"user\":\"" + new string('a', 65) + "\"},\"body\":1}", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
         { """{"type":"send","id":"r1","to":{"connection":"a/b"},"body":1}""", "\"r1\"", BadRequest, "\"to.connection\" must be " + NameRule },
         { """{"type":"send","id":"r1","to":{"user":"bob","planet":"mars"}}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\", \"connection\", \"room\" or \"everyone\"" },
+    };
+
+    public static TheoryData<string, string?, string, string> RoomRefusals => new()
+    {
+        // frame, the id echoed (raw JSON, null for none), code, message
+        { """{"type":"join","id":"r1"}""", "\"r1\"", BadRequest, "\"join\" needs a \"room\"" },
+        { """{"type":"leave","id":"r1"}""", "\"r1\"", BadRequest, "\"leave\" needs a \"room\"" },
+        { """{"type":"join","id":"r1","to":{"room":"lobby"}}""", "\"r1\"", BadRequest, "\"join\" needs a \"room\"" },
+        { """{"type":"join","id":"r1","room":5}""", "\"r1\"", BadRequest, "\"room\" must be a string" },
+        { """{"type":"join","id":"r1","room":null}""", "\"r1\"", BadRequest, "\"room\" must be a string" },
+        { """{"type":"leave","id":"r1","room":["lobby"]}""", "\"r1\"", BadRequest, "\"room\" must be a string" },
+        { """{"type":"leave","id":"r1","room":{"name":"lobby"}}""", "\"r1\"", BadRequest, "\"room\" must be a string" },
+        { """{"type":"join","id":"r1","room":""}""", "\"r1\"", BadRequest, "\"room\" must be " + RoomRule },
+        { """{"type":"join","id":"r1","room":"no spaces"}""", "\"r1\"", BadRequest, "\"room\" must be " + RoomRule },
+        { """{"type":"join","id":"r1","room":"a/b"}""", "\"r1\"", BadRequest, "\"room\" must be " + RoomRule },
+        { """{"type":"leave","id":"r1","room":"salle-é"}""", "\"r1\"", BadRequest, "\"room\" must be " + RoomRule },
+        { "{\"type\":\"join\",\"id\":\"r1\",\"room\":\"" + new string('r', 129) + "\"}", "\"r1\"", BadRequest, "\"room\" must be " + RoomRule },
+        { """{"type":"join","id":null,"room":"lobby"}""", null, BadRequest, IdRule },
+        { """{"type":"Join","id":"r1","room":"lobby"}""", "\"r1\"", "unknown_type", "unknown type \"Join\"" },
+        { """{"id":"r1","room":"lobby"}""", "\"r1\"", BadRequest, "missing \"type\"" },
+        { """{"type":"presence","id":"r1"}""", "\"r1\"", BadRequest, PresenceNeedsOne },
+        { """{"type":"presence","id":"r1","room":"lobby","user":"bob"}""", "\"r1\"", BadRequest, PresenceNeedsOne },
+        { """{"type":"presence","id":"r1","to":{"user":"bob"}}""", "\"r1\"", BadRequest, PresenceNeedsOne },
+        { """{"type":"presence","id":"r1","user":7}""", "\"r1\"", BadRequest, "\"user\" must be a string" },
+        { """{"type":"presence","id":"r1","user":"a:b"}""", "\"r1\"", BadRequest, "\"user\" must be " + NameRule },
+        { """{"type":"presence","id":"r1","user":""}""", "\"r1\"", BadRequest, "\"user\" must be " + NameRule },
+        { """{"type":"presence","id":"r1","room":"no spaces"}""", "\"r1\"", BadRequest, "\"room\" must be " + RoomRule },
+        { """{"type":"presence","id":"r1","room":false}""", "\"r1\"", BadRequest, "\"room\" must be a string" },
+        { """{"type":"send","id":"r1","to":{"everyone":false},"body":1}""", "\"r1\"", BadRequest, "\"to.everyone\" must be true" },
+        { """{"type":"send","id":"r1","to":{"everyone":"true"},"body":1}""", "\"r1\"", BadRequest, "\"to.everyone\" must be true" },
+        { """{"type":"send","id":"r1","to":{"everyone":1},"body":1}""", "\"r1\"", BadRequest, "\"to.everyone\" must be true" },
+        { """{"type":"send","id":"r1","to":{"everyone":null},"body":1}""", "\"r1\"", BadRequest, "\"to.everyone\" must be true" },
+        { """{"type":"send","id":"r1","to":{"everyone":{"all":true}},"body":1}""", "\"r1\"", BadRequest, "\"to.everyone\" must be true" },
+        { """{"type":"send","id":"r1","to":{"room":"lobby","everyone":true},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name exactly one target" },
+        { """{"type":"send","id":"r1","to":{"everyone":true,"everyone":true},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name exactly one target" },
+        { """{"type":"send","id":"r1","to":{"user":"bob","room":"lobby"},"body":1}""", "\"r1\"", BadRequest, "\"to\" must name exactly one target" },
+        { """{"type":"send","id":"r1","to":{"room":7},"body":1}""", "\"r1\"", BadRequest, "\"to.room\" must be a string" },
+        { """{"type":"send","id":"r1","to":{"room":"no spaces"},"body":1}""", "\"r1\"", BadRequest, "\"to.room\" must be " + RoomRule },
+        { """{"type":"send","id":"r1","to":{"room":""},"body":1}""", "\"r1\"", BadRequest, "\"to.room\" must be " + RoomRule },
+        { "{\"type\":\"send\",\"id\":\"r1\",\"to\":{\"room\":\"" + new string('r', 129) + "\"},\"body\":1}", "\"r1\"", BadRequest, "\"to.room\" must be " + RoomRule },
+        { """{"type":"send","id":"r1","to":{"room":"lobby"}}""", "\"r1\"", BadRequest, "\"send\" needs a \"body\" (any JSON value)" },
+        { """{"type":"send","id":"r1","to":{"everyone":true}}""", "\"r1\"", BadRequest, "\"send\" needs a \"body\" (any JSON value)" },
+        { """{"type":"send","id":"r1","room":"lobby","body":1}""", "\"r1\"", BadRequest, "\"send\" needs \"to\", such as {\"user\":\"bob\"}" },
     };
 
     public static TheoryData<string> Bodies => new()
@@ -330,6 +375,153 @@ public sealed class ClientFrameParserTests
         var error = ParseError($$"""{"type":"send","extra":{{deep}},"to":{"user":"bob"},"body":1}""");
 
         Assert.StartsWith("malformed JSON: ", error.Message);
+    }
+
+    [Fact]
+    public void A_send_to_a_room_is_parsed()
+    {
+        var send = ParseSend("""{"type":"send","id":"3","to":{"room":"lobby"},"body":"hi all"}""");
+
+        Assert.Equal("\"3\"", Raw(send.RequestId));
+        Assert.Equal(MessageTarget.Room("lobby"), send.Target);
+        Assert.Equal("\"hi all\"", Encoding.UTF8.GetString(send.Body.Span));
+    }
+
+    [Fact]
+    public void A_send_to_everyone_is_parsed()
+    {
+        var send = ParseSend("""{"type":"send","id":"4","to":{"everyone":true},"body":"announcement"}""");
+
+        Assert.Equal(MessageTarget.Everyone, send.Target);
+        Assert.Equal(TargetKind.Everyone, send.Target.Kind);
+        Assert.Equal("\"announcement\"", Encoding.UTF8.GetString(send.Body.Span));
+    }
+
+    [Theory]
+    [InlineData("lobby")]
+    [InlineData("team:eng.backend_1-x")]
+    [InlineData(":")]
+    [InlineData("A")]
+    public void A_room_target_may_use_every_character_a_room_name_allows(string room)
+    {
+        Assert.Equal(MessageTarget.Room(room), ParseSend($$"""{"type":"send","to":{"room":"{{room}}"},"body":1}""").Target);
+    }
+
+    [Fact]
+    public void A_colon_is_allowed_in_a_room_target_but_not_in_a_user_target()
+    {
+        Assert.Equal(MessageTarget.Room("a:b"), ParseSend("""{"type":"send","to":{"room":"a:b"},"body":1}""").Target);
+        Assert.Equal("\"to.user\" must be " + NameRule, ParseError("""{"type":"send","to":{"user":"a:b"},"body":1}""").Message);
+        Assert.Equal("\"to.connection\" must be " + NameRule, ParseError("""{"type":"send","to":{"connection":"a:b"},"body":1}""").Message);
+    }
+
+    [Fact]
+    public void A_room_name_of_128_characters_is_accepted_in_every_place_a_room_is_named()
+    {
+        var room = new string('r', 128);
+
+        Assert.Equal(MessageTarget.Room(room), ParseSend($$"""{"type":"send","to":{"room":"{{room}}"},"body":1}""").Target);
+        Assert.Equal(room, Parse<JoinCommand>($$"""{"type":"join","room":"{{room}}"}""").Room);
+        Assert.Equal(room, Parse<LeaveCommand>($$"""{"type":"leave","room":"{{room}}"}""").Room);
+        Assert.Equal(MessageTarget.Room(room), Parse<PresenceCommand>($$"""{"type":"presence","room":"{{room}}"}""").Target);
+    }
+
+    [Fact]
+    public void A_join_is_parsed()
+    {
+        var join = Parse<JoinCommand>("""{"type":"join","id":"5","room":"lobby"}""");
+
+        Assert.Equal("\"5\"", Raw(join.RequestId));
+        Assert.Equal("lobby", join.Room);
+    }
+
+    [Fact]
+    public void A_leave_is_parsed()
+    {
+        var leave = Parse<LeaveCommand>("""{"type":"leave","id":"6","room":"lobby"}""");
+
+        Assert.Equal("\"6\"", Raw(leave.RequestId));
+        Assert.Equal("lobby", leave.Room);
+    }
+
+    [Fact]
+    public void A_presence_question_about_a_room_is_parsed()
+    {
+        var query = Parse<PresenceCommand>("""{"type":"presence","id":"7","room":"lobby"}""");
+
+        Assert.Equal("\"7\"", Raw(query.RequestId));
+        Assert.Equal(MessageTarget.Room("lobby"), query.Target);
+    }
+
+    [Fact]
+    public void A_presence_question_about_a_user_is_parsed()
+    {
+        var query = Parse<PresenceCommand>("""{"type":"presence","id":8,"user":"bob"}""");
+
+        Assert.Equal("8", Raw(query.RequestId));
+        Assert.Equal(MessageTarget.User("bob"), query.Target);
+    }
+
+    [Fact]
+    public void Joins_leaves_and_presence_questions_without_an_id_have_none()
+    {
+        Assert.Null(Parse<JoinCommand>("""{"type":"join","room":"lobby"}""").RequestId);
+        Assert.Null(Parse<LeaveCommand>("""{"type":"leave","room":"lobby"}""").RequestId);
+        Assert.Null(Parse<PresenceCommand>("""{"type":"presence","user":"bob"}""").RequestId);
+    }
+
+    [Fact]
+    public void The_fields_of_a_join_may_come_in_any_order_with_unknown_ones_between()
+    {
+        var join = Parse<JoinCommand>("""{"room":"lobby","extra":{"room":"other","type":"leave"},"id":1,"type":"join"}""");
+
+        Assert.Equal("1", Raw(join.RequestId));
+        Assert.Equal("lobby", join.Room);
+    }
+
+    [Fact]
+    public void Escaped_room_and_everyone_field_names_are_recognised()
+    {
+        Assert.Equal("lobby", Parse<JoinCommand>("""{"type":"join","\u0072oom":"lobby"}""").Room);
+        Assert.Equal(MessageTarget.Everyone, ParseSend("""{"type":"send","to":{"\u0065veryone":true},"body":1}""").Target);
+        Assert.Equal(MessageTarget.Room("lobby"), ParseSend("""{"type":"send","to":{"r\u006fom":"lobby"},"body":1}""").Target);
+    }
+
+    [Fact]
+    public void A_top_level_room_does_not_change_where_a_send_goes()
+    {
+        var send = ParseSend("""{"type":"send","room":"lobby","to":{"user":"bob"},"body":1}""");
+
+        Assert.Equal(MessageTarget.User("bob"), send.Target);
+    }
+
+    [Fact]
+    public void A_room_question_ignores_what_only_a_send_reads()
+    {
+        var query = Parse<PresenceCommand>("""{"type":"presence","id":"7","room":"lobby","to":{"user":"bob"},"body":1}""");
+
+        Assert.Equal(MessageTarget.Room("lobby"), query.Target);
+    }
+
+    [Theory]
+    [MemberData(nameof(RoomRefusals))]
+    public void A_wrong_room_frame_is_refused_with_its_code_and_message(string frame, string? id, string code, string message)
+    {
+        var error = ParseError(frame);
+
+        Assert.Equal(id, Raw(error.RequestId));
+        Assert.Equal(code, error.Code);
+        Assert.Equal(message, error.Message);
+    }
+
+    private static T Parse<T>(string frame)
+        where T : ClientCommand
+    {
+        var parsed = ClientFrameParser.TryParse(Encoding.UTF8.GetBytes(frame), out var command, out var error);
+
+        Assert.True(parsed, error?.Message);
+        Assert.Null(error);
+        return Assert.IsType<T>(command);
     }
 
     private static SendCommand ParseSend(string frame)

@@ -1,3 +1,4 @@
+using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Protocol;
 
 namespace ChatPlatform.Gateway.Tests.Protocol;
@@ -59,5 +60,92 @@ public sealed class NameRulesTests
             Assert.True(allowed == NameRules.IsValidUser(name), $"user name with U+{(int)c:X4}");
             Assert.True(allowed == NameRules.IsValidConnectionId(name), $"connection id with U+{(int)c:X4}");
         }
+    }
+
+    [Theory]
+    [InlineData("a")]
+    [InlineData("lobby")]
+    [InlineData("Team_01")]
+    [InlineData("a.b-c_d")]
+    [InlineData("team:eng")]
+    [InlineData("org:team:eng.backend")]
+    [InlineData(":")]
+    [InlineData("::..--__")]
+    public void Room_names_may_also_contain_colons(string name)
+    {
+        Assert.True(NameRules.IsValidRoom(name));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" ")]
+    [InlineData("no spaces")]
+    [InlineData("a/b")]
+    [InlineData("a\nb")]
+    [InlineData("a\0")]
+    [InlineData("salle-é")]
+    [InlineData("ａｂｃ")]
+    [InlineData("a+b")]
+    [InlineData("#general")]
+    [InlineData("a;b")]
+    public void Anything_else_is_an_invalid_room_name(string name)
+    {
+        Assert.False(NameRules.IsValidRoom(name));
+    }
+
+    [Fact]
+    public void Room_names_may_be_128_characters_but_not_129()
+    {
+        Assert.Equal(128, NameRules.MaxRoomLength);
+        Assert.True(NameRules.IsValidRoom(new string('r', 128)));
+        Assert.True(NameRules.IsValidRoom(new string(':', 128)));
+        Assert.False(NameRules.IsValidRoom(new string('r', 129)));
+    }
+
+    [Fact]
+    public void Every_ascii_character_is_judged_by_the_documented_room_set()
+    {
+        for (var c = '\0'; c < 128; c++)
+        {
+            var allowed = c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9' or '-' or '_' or '.' or ':';
+
+            Assert.True(allowed == NameRules.IsValidRoom("x" + c + "y"), $"room name with U+{(int)c:X4}");
+        }
+    }
+
+    [Fact]
+    public void Is_valid_applies_the_rule_of_each_kind()
+    {
+        var sixtyFive = new string('a', 65);
+        var oneTwentyEight = new string('a', 128);
+
+        Assert.True(NameRules.IsValid(TargetKind.User, "bob"));
+        Assert.False(NameRules.IsValid(TargetKind.User, "a:b"));
+        Assert.False(NameRules.IsValid(TargetKind.User, sixtyFive));
+        Assert.True(NameRules.IsValid(TargetKind.Connection, "3f9a0c1be2d47a85"));
+        Assert.False(NameRules.IsValid(TargetKind.Connection, "a:b"));
+        Assert.False(NameRules.IsValid(TargetKind.Connection, sixtyFive));
+        Assert.True(NameRules.IsValid(TargetKind.Room, "a:b"));
+        Assert.True(NameRules.IsValid(TargetKind.Room, oneTwentyEight));
+        Assert.False(NameRules.IsValid(TargetKind.Room, oneTwentyEight + "a"));
+        Assert.False(NameRules.IsValid(TargetKind.Room, ""));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("everyone")]
+    [InlineData("true")]
+    public void Nothing_is_a_valid_name_for_everyone_or_an_unknown_kind(string value)
+    {
+        Assert.False(NameRules.IsValid(TargetKind.Everyone, value));
+        Assert.False(NameRules.IsValid((TargetKind)99, value));
+    }
+
+    [Fact]
+    public void Each_rule_is_described_as_the_protocol_documents_it()
+    {
+        Assert.Equal("1-64 letters, digits, '-', '_' or '.'", NameRules.Describe(TargetKind.User));
+        Assert.Equal("1-64 letters, digits, '-', '_' or '.'", NameRules.Describe(TargetKind.Connection));
+        Assert.Equal("1-128 letters, digits, '-', '_', '.' or ':'", NameRules.Describe(TargetKind.Room));
     }
 }

@@ -164,6 +164,113 @@ public sealed class ServerFramesTests
         }
     }
 
+    [Theory]
+    [InlineData("\"5\"", """{"type":"ack","id":"5","room":"lobby"}""")]
+    [InlineData("12.50e1", """{"type":"ack","id":12.50e1,"room":"lobby"}""")]
+    [InlineData(null, """{"type":"ack","id":null,"room":"lobby"}""")]
+    public void A_room_ack_is_written_as_the_protocol_documents_it(string? id, string expected)
+    {
+        var frame = ServerFrames.RoomAck(id is null ? null : Encoding.UTF8.GetBytes(id), "lobby");
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(frame));
+    }
+
+    [Fact]
+    public void A_room_ack_names_a_room_with_every_allowed_character()
+    {
+        var frame = Parse(ServerFrames.RoomAck(null, "org:team.eng-1_x"));
+
+        Assert.Equal("org:team.eng-1_x", frame.GetProperty("room").GetString());
+    }
+
+    [Fact]
+    public void A_room_presence_answer_is_written_as_the_protocol_documents_it()
+    {
+        var frame = ServerFrames.RoomPresence("\"7\""u8.ToArray(), "lobby", ["alice", "bob"]);
+
+        Assert.Equal("""{"type":"presence","id":"7","room":"lobby","users":["alice","bob"]}""", Encoding.UTF8.GetString(frame));
+    }
+
+    [Fact]
+    public void An_empty_room_presence_answer_has_an_empty_list()
+    {
+        var frame = ServerFrames.RoomPresence(null, "nobody-here", []);
+
+        Assert.Equal("""{"type":"presence","id":null,"room":"nobody-here","users":[]}""", Encoding.UTF8.GetString(frame));
+    }
+
+    [Fact]
+    public void A_room_presence_answer_keeps_the_users_in_the_order_given()
+    {
+        // The router sorts; the frame writes what it is given.
+        string[] users = ["bob", "Alice", "_x", "alice"];
+
+        var frame = Parse(ServerFrames.RoomPresence(null, "lobby", users));
+
+        Assert.Equal(users, frame.GetProperty("users").EnumerateArray().Select(user => user.GetString()));
+    }
+
+    [Theory]
+    [InlineData(2, """{"type":"presence","id":"8","user":"bob","online":true,"connections":2}""")]
+    [InlineData(1, """{"type":"presence","id":"8","user":"bob","online":true,"connections":1}""")]
+    [InlineData(0, """{"type":"presence","id":"8","user":"bob","online":false,"connections":0}""")]
+    public void A_user_presence_answer_says_whether_the_user_is_online_and_how_many_connections_they_have(int connections, string expected)
+    {
+        var frame = ServerFrames.UserPresence("\"8\""u8.ToArray(), "bob", connections);
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(frame));
+    }
+
+    [Fact]
+    public void A_user_presence_answer_without_an_id_has_a_null_id()
+    {
+        var frame = ServerFrames.UserPresence(null, "bob", 3);
+
+        Assert.Equal("""{"type":"presence","id":null,"user":"bob","online":true,"connections":3}""", Encoding.UTF8.GetString(frame));
+    }
+
+    [Theory]
+    [InlineData(MembershipEventKind.Joined, """{"type":"joined","room":"lobby","user":"bob"}""")]
+    [InlineData(MembershipEventKind.Left, """{"type":"left","room":"lobby","user":"bob"}""")]
+    public void Membership_events_are_written_as_the_protocol_documents_them_without_an_id(MembershipEventKind kind, string expected)
+    {
+        var frame = ServerFrames.Membership(new MembershipEvent(kind, "lobby", "bob", "c-bob"));
+
+        Assert.Equal(expected, Encoding.UTF8.GetString(frame));
+    }
+
+    [Fact]
+    public void A_membership_event_never_names_the_connection_it_is_about()
+    {
+        var frame = Encoding.UTF8.GetString(ServerFrames.Membership(new MembershipEvent(MembershipEventKind.Joined, "lobby", "bob", "3f9a0c1be2d47a85")));
+
+        Assert.DoesNotContain("3f9a0c1be2d47a85", frame);
+    }
+
+    [Fact]
+    public void A_message_to_a_room_names_the_room()
+    {
+        var delivery = new Delivery("01a2015a013a7cffa8f73b5a7f218125", 1_795_315_833_077, "alice", "28a2726187899b68", MessageTarget.Room("lobby"), "\"hi all\""u8.ToArray(), null);
+
+        var frame = ServerFrames.Message(delivery);
+
+        Assert.Equal(
+            """{"type":"message","message":"01a2015a013a7cffa8f73b5a7f218125","from":{"user":"alice","connection":"28a2726187899b68"},"to":{"room":"lobby"},"body":"hi all","ts":1795315833077}""",
+            Encoding.UTF8.GetString(frame));
+    }
+
+    [Fact]
+    public void A_message_to_everyone_says_everyone_is_true()
+    {
+        var delivery = new Delivery("m-1", 1_795_315_833_077, "alice", "28a2726187899b68", MessageTarget.Everyone, "\"announcement\""u8.ToArray(), null);
+
+        var frame = ServerFrames.Message(delivery);
+
+        Assert.Equal(
+            """{"type":"message","message":"m-1","from":{"user":"alice","connection":"28a2726187899b68"},"to":{"everyone":true},"body":"announcement","ts":1795315833077}""",
+            Encoding.UTF8.GetString(frame));
+    }
+
     private static JsonElement Parse(byte[] frame) => JsonSerializer.Deserialize<JsonElement>(frame);
 
     private static string[] Names(JsonElement element) => [.. element.EnumerateObject().Select(property => property.Name)];
