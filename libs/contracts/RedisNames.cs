@@ -32,6 +32,12 @@ public static class RedisNames
     /// <summary>Hash: connection id to user id, for the connections of one gateway.</summary>
     public static string GatewayConnections(string gatewayId) => GatewayConnectionsPrefix + gatewayId;
 
+    /// <summary>Hash: connection id to the sequence the gateway registered it with.</summary>
+    public static string GatewayConnectionSequences(string gatewayId) => GatewayConnectionsPrefix + gatewayId + SequencesSuffix;
+
+    /// <summary>Suffix of <see cref="GatewayConnectionSequences"/>, for scripts that build it.</summary>
+    public const string SequencesSuffix = ":seq";
+
     /// <summary>Counter: sequence number of the last registry change.</summary>
     public const string RegistrySequence = Prefix + "registry:seq";
 
@@ -73,7 +79,10 @@ public static class RedisNames
     public static string RoomGateways(string room) => RoomPrefix + room + RoomGatewaysSuffix;
 
     /// <summary>Marks a closed connection for a while, so a late registration cannot revive it.</summary>
-    public static string ClosedConnection(string connectionId) => $"{Prefix}registry:closed:{connectionId}";
+    public static string ClosedConnection(string connectionId) => ClosedConnectionPrefix + connectionId;
+
+    /// <summary>Prefix of <see cref="ClosedConnection"/>, for scripts that build it.</summary>
+    public const string ClosedConnectionPrefix = Prefix + "registry:closed:";
 
     /// <summary>String: the router id that holds the lease on an inbound shard.</summary>
     public static string ShardLease(int shard) => $"{Prefix}router:shard:{shard}";

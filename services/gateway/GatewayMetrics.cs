@@ -19,6 +19,7 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _deliveriesMissed;
     private readonly Counter<long> _lateOutcomes;
     private readonly Counter<long> _announcements;
+    private readonly Counter<long> _syncs;
 
     public GatewayMetrics(IMeterFactory meterFactory, LocalConnections connections, PendingRequests pending)
     {
@@ -33,6 +34,7 @@ internal sealed class GatewayMetrics
         _sendDuration = meter.CreateHistogram<double>("chat.gateway.send.duration", unit: "ms", description: "From receiving a message to answering its sender.");
         _deliveries = meter.CreateCounter<long>("chat.gateway.deliveries", description: "Message frames queued to local sockets.");
         _deliveriesMissed = meter.CreateCounter<long>("chat.gateway.deliveries.missed", description: "Deliveries whose recipients had already closed.");
+        _syncs = meter.CreateCounter<long>("chat.gateway.registry_syncs", description: "Reports of every connection sent to presence because the registry disagreed with the gateway.");
         _announcements = meter.CreateCounter<long>("chat.gateway.membership_events", description: "Joined and left events received for local room members, by kind.");
         _lateOutcomes = meter.CreateCounter<long>("chat.gateway.outcomes.late", description: "Router outcomes that arrived after the sender was told the message timed out.");
     }
@@ -62,4 +64,6 @@ internal sealed class GatewayMetrics
     public void DeliveryMissed() => _deliveriesMissed.Add(1);
 
     public void LateOutcome() => _lateOutcomes.Add(1);
+
+    public void Synced() => _syncs.Add(1);
 }

@@ -18,6 +18,10 @@ internal sealed class GatewayOptions
     [Range(1024, 16 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 64 * 1024;
 
+    /// <summary>Connections one gateway holds at most; further upgrades are refused with 503.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxConnections { get; set; } = 10_000;
+
     /// <summary>Frames queued for one client; a client that lets it fill up is disconnected with 1008.</summary>
     [Range(16, 1_000_000)]
     public int OutboundQueueCapacity { get; set; } = 1024;

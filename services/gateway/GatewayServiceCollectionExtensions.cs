@@ -17,6 +17,11 @@ internal static class GatewayServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
+        services.AddOptions<RateLimitOptions>()
+            .BindConfiguration(RateLimitOptions.Section)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
         // The bus first: hosted services stop in reverse order, so it is still up when the
         // gateway reports itself stopped.
         services.AddChatBus();
@@ -29,6 +34,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<Acknowledgements>();
         services.AddSingleton<IInboundPublisher, RedisInboundPublisher>();
+        services.AddSingleton<RateLimiter>();
         services.AddSingleton<ClientCommandHandler>();
         services.AddSingleton<ConnectionEndpoint>();
 
@@ -37,6 +43,8 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<BusPresenceClient>();
         services.AddSingleton<IPresenceClient>(provider => provider.GetRequiredService<BusPresenceClient>());
         services.AddHostedService(provider => provider.GetRequiredService<BusPresenceClient>());
+        services.AddSingleton<RegistryReconciler>();
+        services.AddHostedService(provider => provider.GetRequiredService<RegistryReconciler>());
         services.AddHostedService<GatewayHeartbeat>();
         services.AddHostedService<AckTimeoutSweeper>();
         services.AddSingleton<GatewayLifecycle>();

@@ -32,6 +32,12 @@ internal static partial class Log
     [LoggerMessage(4020, LogLevel.Warning, "Reporting connection {ConnectionId} closed failed; retrying")]
     public static partial void ReportClosedFailed(ILogger logger, string connectionId, Exception exception);
 
+    [LoggerMessage(4023, LogLevel.Warning, "Reported {Connections} connections to presence ({Reason}): {Added} added, {Removed} removed")]
+    public static partial void Synced(ILogger logger, string reason, int connections, int added, int removed);
+
+    [LoggerMessage(4024, LogLevel.Warning, "Reporting this gateway's connections to presence failed: {Reason}; retrying")]
+    public static partial void SyncFailed(ILogger logger, string reason);
+
     [LoggerMessage(4021, LogLevel.Warning, "Heartbeat not sent: {Reason}")]
     public static partial void HeartbeatFailed(ILogger logger, string reason);
 

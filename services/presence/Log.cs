@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(3008, LogLevel.Information, "Took {Connections} connections of removed gateways out of their rooms")]
     public static partial void RetiredPurged(ILogger logger, long connections);
 
+    [LoggerMessage(3009, LogLevel.Information, "Reconciled gateway {GatewayId}'s report of {Reported} connections: {Added} added, {Removed} removed")]
+    public static partial void GatewaySynced(ILogger logger, string gatewayId, int reported, int added, int removed);
+
     [LoggerMessage(3007, LogLevel.Warning, "Looking for expired gateways failed; retrying")]
     public static partial void ReapFailed(ILogger logger, Exception exception);
 }

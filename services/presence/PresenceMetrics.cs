@@ -12,6 +12,7 @@ internal sealed class PresenceMetrics
     private readonly Counter<long> _gatewaysRemoved;
     private readonly Counter<long> _memberships;
     private readonly Counter<long> _purged;
+    private readonly Counter<long> _synced;
 
     public PresenceMetrics(IMeterFactory meterFactory)
     {
@@ -20,6 +21,7 @@ internal sealed class PresenceMetrics
         _removals = meter.CreateCounter<long>("chat.presence.removals", description: "Connections removed because they closed.");
         _gatewaysRemoved = meter.CreateCounter<long>("chat.presence.gateways_removed", description: "Gateways removed with all their connections, by reason.");
         _memberships = meter.CreateCounter<long>("chat.presence.memberships", description: "Room joins and leaves, by result.");
+        _synced = meter.CreateCounter<long>("chat.presence.sync_repairs", description: "Connections added or removed when a gateway's report was reconciled with the registry, by change.");
         _purged = meter.CreateCounter<long>("chat.presence.retired_connections_purged", description: "Connections of removed gateways taken out of their rooms.");
     }
 
@@ -32,6 +34,12 @@ internal sealed class PresenceMetrics
         _memberships.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void Purged(long connections) => _purged.Add(connections);
+
+    public void Synced(int added, int removed)
+    {
+        _synced.Add(added, new KeyValuePair<string, object?>("change", "added"));
+        _synced.Add(removed, new KeyValuePair<string, object?>("change", "removed"));
+    }
 
     public void GatewayRemoved(string reason) =>
         _gatewaysRemoved.Add(1, new KeyValuePair<string, object?>("reason", reason));

@@ -23,7 +23,8 @@ internal static class PresenceServiceCollectionExtensions
         {
             bus.AddConsumer<RegisterConnectionConsumer>();
             bus.AddConsumer<ConnectionClosedConsumer>();
-            bus.AddConsumer<GatewayHeartbeatConsumer>();
+            bus.AddConsumer<RecordHeartbeatConsumer>();
+            bus.AddConsumer<SyncGatewayConnectionsConsumer>();
             bus.AddConsumer<GatewayStoppedConsumer>();
             bus.AddConsumer<JoinRoomConsumer>();
             bus.AddConsumer<LeaveRoomConsumer>();

@@ -2,9 +2,21 @@ namespace ChatPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// A stack of its own for tests that stop and kill services, with two presence replicas; each
-/// test restores what it broke.
+/// test restores what it broke. It runs the default limits (rate, sending to everyone off)
+/// but for a small connection limit and a short keepalive, so tests reach them quickly.
 /// </summary>
-public sealed class DisruptionFixture() : ChatStackFixture("dis", presences: 2);
+public sealed class DisruptionFixture() : ChatStackFixture("dis", Settings, presences: 2)
+{
+    public const int MaxConnections = 100;
+    public static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(2);
+
+    private static readonly Dictionary<string, string?> Settings = new()
+    {
+        ["Gateway__MaxConnections"] = MaxConnections.ToString(),
+        ["Gateway__KeepAliveInterval"] = KeepAlive.ToString(),
+        ["Gateway__KeepAliveTimeout"] = KeepAlive.ToString(),
+    };
+}
 
 [CollectionDefinition(Name)]
 public sealed class DisruptionCollection : ICollectionFixture<DisruptionFixture>

@@ -4,8 +4,8 @@ namespace ChatPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// The platform as the local stack runs it: presence, two routers, two gateways, default
-/// settings but for sending to everyone turned on, exporting telemetry to a collector the tests
-/// can read.
+/// settings but for sending to everyone turned on and a rate limit high enough for bursts of
+/// test traffic, exporting telemetry to a collector the tests can read.
 /// </summary>
 public sealed class StackFixture : ChatStackFixture
 {
@@ -15,7 +15,12 @@ public sealed class StackFixture : ChatStackFixture
     }
 
     private StackFixture(OtlpCollector telemetry)
-        : base("e2e", new Dictionary<string, string?>(telemetry.Settings) { ["Gateway__AllowBroadcast"] = "true" }) => Telemetry = telemetry;
+        : base("e2e", new Dictionary<string, string?>(telemetry.Settings)
+        {
+            ["Gateway__AllowBroadcast"] = "true",
+            ["Gateway__RateLimit__FramesPerSecond"] = "10000",
+            ["Gateway__RateLimit__Burst"] = "10000",
+        }) => Telemetry = telemetry;
 
     public OtlpCollector Telemetry { get; }
 

@@ -42,6 +42,14 @@ internal sealed class GatewayBus : IAsyncDisposable
         return response.Message;
     }
 
+    public async Task<TResponse> RequestAsync<TRequest, TResponse>(TRequest request, TimeSpan? timeout = null)
+        where TRequest : class
+        where TResponse : class
+    {
+        var client = _bus.CreateRequestClient<TRequest>(RequestTimeout.After(ms: (int)(timeout ?? TimeSpan.FromSeconds(10)).TotalMilliseconds));
+        return (await client.GetResponse<TResponse>(request)).Message;
+    }
+
     public async Task PublishAsync<T>(T message)
         where T : class
     {

@@ -45,7 +45,7 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
         var connection = Names.Unique("conn");
         var mark = await _changes.MarkAsync();
 
-        var response = await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, connection, "alice"));
+        var response = await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, connection, "alice", 1));
 
         Assert.Equal(new ConnectionRegistered(connection, Accepted: true), response);
 
@@ -64,10 +64,10 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
         var now = DateTimeOffset.UtcNow;
         var (gateway, newer) = NewGateway(now);
         var older = Guid.CreateVersion7(now - TimeSpan.FromMinutes(1)).ToString("N");
-        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(gateway, newer, Names.Unique("conn"), "a"))).Accepted);
+        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(gateway, newer, Names.Unique("conn"), "a", 1))).Accepted);
         var connection = Names.Unique("conn");
 
-        var response = await _gateway.RegisterAsync(new RegisterConnection(gateway, older, connection, "b"));
+        var response = await _gateway.RegisterAsync(new RegisterConnection(gateway, older, connection, "b", 1));
 
         Assert.Equal(new ConnectionRegistered(connection, Accepted: false), response);
         Assert.False(await RegistryContents.ContainsAsync(_redis, gateway, connection));
@@ -80,8 +80,8 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
         var (gateway, instance) = NewGateway(DateTimeOffset.UtcNow);
         var connection = Names.Unique("conn");
         var other = Names.Unique("conn");
-        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob"))).Accepted);
-        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, other, "carol"))).Accepted);
+        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob", 1))).Accepted);
+        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, other, "carol", 1))).Accepted);
         var mark = await _changes.MarkAsync();
 
         await _gateway.PublishAsync(new ConnectionClosed(gateway, instance, connection, "bob"));
@@ -92,7 +92,7 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
         Assert.False(await RegistryContents.ContainsAsync(_redis, gateway, connection));
         Assert.True(await RegistryContents.ContainsAsync(_redis, gateway, other));
 
-        var late = await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob"));
+        var late = await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob", 1));
         Assert.False(late.Accepted);
         Assert.False(await RegistryContents.ContainsAsync(_redis, gateway, connection));
     }
@@ -106,10 +106,10 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
         var (bystander, bystanderInstance) = NewGateway(now);
         for (var i = 0; i < 3; i++)
         {
-            Assert.True((await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), $"user-{i}"))).Accepted);
+            Assert.True((await _gateway.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), $"user-{i}", 1))).Accepted);
         }
 
-        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(bystander, bystanderInstance, Names.Unique("conn"), "x"))).Accepted);
+        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(bystander, bystanderInstance, Names.Unique("conn"), "x", 1))).Accepted);
         var mark = await _changes.MarkAsync();
 
         await _gateway.PublishAsync(new GatewayStopped(gateway, instance));
@@ -138,8 +138,8 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
         var (silent, silentInstance) = NewGateway(now);
         var aliveConnection = Names.Unique("conn");
         var mark = await _changes.MarkAsync();
-        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(alive, aliveInstance, aliveConnection, "a"))).Accepted);
-        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(silent, silentInstance, Names.Unique("conn"), "s"))).Accepted);
+        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(alive, aliveInstance, aliveConnection, "a", 1))).Accepted);
+        Assert.True((await _gateway.RegisterAsync(new RegisterConnection(silent, silentInstance, Names.Unique("conn"), "s", 1))).Accepted);
         var registered = Stopwatch.StartNew();
 
         using var stopHeartbeats = new CancellationTokenSource();
@@ -149,7 +149,8 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
             // Bounded in count as well as by the token: 100 beats are far more than the test needs.
             for (var beat = 0; beat < 100 && !stopHeartbeats.IsCancellationRequested; beat++)
             {
-                await _gateway.PublishAsync(new GatewayHeartbeatSent(alive, aliveInstance, 1));
+                var answer = await _gateway.RequestAsync<RecordHeartbeat, HeartbeatRecorded>(new RecordHeartbeat(alive, aliveInstance, 1));
+                Assert.Equal(new HeartbeatRecorded(true, 1), answer);
                 lastHeartbeat.Restart();
                 try
                 {

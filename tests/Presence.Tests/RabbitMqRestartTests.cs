@@ -30,7 +30,7 @@ public sealed class RabbitMqRestartTests(ServersFixture servers, ITestOutputHelp
 
         // A gateway bus that lives through the outage, as a running gateway's does.
         await using var survivor = await GatewayBus.StartAsync(servers.RabbitMq);
-        Assert.True((await survivor.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a"))).Accepted);
+        Assert.True((await survivor.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a", 1))).Accepted);
 
         try
         {
@@ -62,7 +62,7 @@ public sealed class RabbitMqRestartTests(ServersFixture servers, ITestOutputHelp
         await using var fresh = await GatewayBus.StartAsync(servers.RabbitMq);
         var connection = Names.Unique("conn");
         var (response, attempts) = await RegisterUntilAnsweredAsync(
-            fresh, new RegisterConnection(gateway, instance, connection, "b"), RecoveryLimit - sinceBrokerUp.Elapsed);
+            fresh, new RegisterConnection(gateway, instance, connection, "b", 1), RecoveryLimit - sinceBrokerUp.Elapsed);
         output.WriteLine($"Registration answered {sinceBrokerUp.Elapsed.TotalSeconds:F2} s after the broker listened again ({attempts} attempt(s); presence log: {presence.LogPath})");
         Assert.True(response.Accepted);
         Assert.True(await RegistryContents.ContainsAsync(redis, gateway, connection));
@@ -74,7 +74,7 @@ public sealed class RabbitMqRestartTests(ServersFixture servers, ITestOutputHelp
         output.WriteLine($"The surviving gateway bus was healthy {survivorHealthy.TotalSeconds:F2} s later");
         var survivorConnection = Names.Unique("conn");
         var (survivorResponse, survivorAttempts) = await RegisterUntilAnsweredAsync(
-            survivor, new RegisterConnection(gateway, instance, survivorConnection, "c"), TimeSpan.FromSeconds(30));
+            survivor, new RegisterConnection(gateway, instance, survivorConnection, "c", 1), TimeSpan.FromSeconds(30));
         output.WriteLine($"The surviving gateway bus was answered after {survivorWatch.Elapsed.TotalSeconds:F2} s more ({survivorAttempts} attempt(s))");
         Assert.True(survivorResponse.Accepted);
         Assert.True(await RegistryContents.ContainsAsync(redis, gateway, survivorConnection));

@@ -53,7 +53,7 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
 
-        var result = await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "alice"), LongTtl);
+        var result = await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "alice", 1), LongTtl);
 
         Assert.Equal(RegistrationResult.Registered, result);
         Assert.Equal("alice", await UserAsync(gateway, connection));
@@ -69,7 +69,7 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
     public async Task Registering_the_same_connection_again_is_idempotent_and_publishes_nothing()
     {
         var (gateway, instance) = NewGateway();
-        var request = new RegisterConnection(gateway, instance, Names.Unique("conn"), "alice");
+        var request = new RegisterConnection(gateway, instance, Names.Unique("conn"), "alice", 1);
         Assert.Equal(RegistrationResult.Registered, await _registry.RegisterAsync(request, LongTtl));
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
@@ -91,7 +91,7 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         const string user = "name\nwith\nnewlines, spaces and ünïcödé\n";
         var mark = await _changes.MarkAsync();
 
-        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, user), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, user, 1), LongTtl);
         await _registry.RemoveAsync(new ConnectionClosed(gateway, instance, connection, user), ClosedTtl);
 
         await _changes.SyncAsync();
@@ -107,8 +107,8 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var (gateway, instance) = NewGateway();
         var connection = Names.Unique("conn");
         var other = Names.Unique("conn");
-        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob"), LongTtl);
-        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, other, "carol"), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob", 1), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, other, "carol", 1), LongTtl);
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
 
@@ -125,7 +125,7 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
 
         // A late (redelivered or slow) registration of the closed connection must not revive it.
         mark = await _changes.MarkAsync();
-        var late = await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob"), LongTtl);
+        var late = await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob", 1), LongTtl);
         Assert.Equal(RegistrationResult.AlreadyClosed, late);
         Assert.Null(await UserAsync(gateway, connection));
 
@@ -145,7 +145,7 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var mark = await _changes.MarkAsync();
 
         Assert.False(await _registry.RemoveAsync(new ConnectionClosed(gateway, instance, connection, "dave"), ClosedTtl));
-        var result = await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "dave"), LongTtl);
+        var result = await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "dave", 1), LongTtl);
 
         Assert.Equal(RegistrationResult.AlreadyClosed, result);
         Assert.Null(await UserAsync(gateway, connection));
@@ -162,11 +162,11 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var older = Instance(now - TimeSpan.FromMinutes(1));
         var newer = Instance(now);
         var current = Names.Unique("conn");
-        await _registry.RegisterAsync(new RegisterConnection(gateway, newer, current, "erin"), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, newer, current, "erin", 1), LongTtl);
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
 
-        var result = await _registry.RegisterAsync(new RegisterConnection(gateway, older, Names.Unique("conn"), "frank"), LongTtl);
+        var result = await _registry.RegisterAsync(new RegisterConnection(gateway, older, Names.Unique("conn"), "frank", 1), LongTtl);
 
         Assert.Equal(RegistrationResult.StaleInstance, result);
         Assert.Equal(newer, await InstanceAsync(gateway));
@@ -185,12 +185,12 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var older = Instance(now - TimeSpan.FromSeconds(30));
         var newer = Instance(now);
         var (first, second, third) = (Names.Unique("conn"), Names.Unique("conn"), Names.Unique("conn"));
-        await _registry.RegisterAsync(new RegisterConnection(gateway, older, first, "u1"), LongTtl);
-        await _registry.RegisterAsync(new RegisterConnection(gateway, older, second, "u2"), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, older, first, "u1", 1), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, older, second, "u2", 1), LongTtl);
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
 
-        var result = await _registry.RegisterAsync(new RegisterConnection(gateway, newer, third, "u3"), LongTtl);
+        var result = await _registry.RegisterAsync(new RegisterConnection(gateway, newer, third, "u3", 1), LongTtl);
 
         Assert.Equal(RegistrationResult.Registered, result);
         Assert.Equal(newer, await InstanceAsync(gateway));
@@ -209,20 +209,20 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         // A late message from the replaced run cannot come back.
         Assert.Equal(
             RegistrationResult.StaleInstance,
-            await _registry.RegisterAsync(new RegisterConnection(gateway, older, Names.Unique("conn"), "u4"), LongTtl));
+            await _registry.RegisterAsync(new RegisterConnection(gateway, older, Names.Unique("conn"), "u4", 1), LongTtl));
     }
 
     [Fact]
     public async Task Heartbeat_extends_the_lease_and_returns_the_connection_count()
     {
         var (gateway, instance) = NewGateway();
-        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a"), TimeSpan.FromSeconds(5));
-        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "b"), TimeSpan.FromSeconds(5));
+        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a", 1), TimeSpan.FromSeconds(5));
+        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "b", 1), TimeSpan.FromSeconds(5));
         AssertLeaseEndsIn(await LeaseAsync(gateway), TimeSpan.FromSeconds(5));
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
 
-        var count = await _registry.RecordHeartbeatAsync(new GatewayHeartbeatSent(gateway, instance, 2), LongTtl);
+        var count = await _registry.RecordHeartbeatAsync(new RecordHeartbeat(gateway, instance, 2), LongTtl);
 
         Assert.Equal(2, count);
         AssertLeaseEndsIn(await LeaseAsync(gateway), LongTtl);
@@ -239,11 +239,11 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var older = Instance(now - TimeSpan.FromMinutes(1));
         var newer = Instance(now);
         var connection = Names.Unique("conn");
-        await _registry.RegisterAsync(new RegisterConnection(gateway, newer, connection, "a"), TimeSpan.FromSeconds(5));
+        await _registry.RegisterAsync(new RegisterConnection(gateway, newer, connection, "a", 1), TimeSpan.FromSeconds(5));
         var lease = await LeaseAsync(gateway);
         var mark = await _changes.MarkAsync();
 
-        var count = await _registry.RecordHeartbeatAsync(new GatewayHeartbeatSent(gateway, older, 7), LongTtl);
+        var count = await _registry.RecordHeartbeatAsync(new RecordHeartbeat(gateway, older, 7), LongTtl);
 
         Assert.Null(count);
         Assert.Equal(lease, await LeaseAsync(gateway));
@@ -260,11 +260,11 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var now = DateTimeOffset.UtcNow;
         var older = Instance(now - TimeSpan.FromMinutes(1));
         var newer = Instance(now);
-        await _registry.RegisterAsync(new RegisterConnection(gateway, older, Names.Unique("conn"), "a"), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, older, Names.Unique("conn"), "a", 1), LongTtl);
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
 
-        var count = await _registry.RecordHeartbeatAsync(new GatewayHeartbeatSent(gateway, newer, 0), LongTtl);
+        var count = await _registry.RecordHeartbeatAsync(new RecordHeartbeat(gateway, newer, 0), LongTtl);
 
         Assert.Equal(0, count);
         Assert.Equal(newer, await InstanceAsync(gateway));
@@ -277,8 +277,8 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
     public async Task RemoveGateway_for_the_current_instance_deletes_everything_and_publishes_gateway_removed()
     {
         var (gateway, instance) = NewGateway();
-        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a"), LongTtl);
-        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "b"), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a", 1), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "b", 1), LongTtl);
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
 
@@ -303,8 +303,8 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var gateway = Names.Unique("gw");
         var now = DateTimeOffset.UtcNow;
         var current = Instance(now);
-        await _registry.RegisterAsync(new RegisterConnection(gateway, current, Names.Unique("conn"), "a"), LongTtl);
-        await _registry.RegisterAsync(new RegisterConnection(gateway, current, Names.Unique("conn"), "b"), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, current, Names.Unique("conn"), "a", 1), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(gateway, current, Names.Unique("conn"), "b", 1), LongTtl);
         var lease = await LeaseAsync(gateway);
         var before = await SequenceAsync();
         var mark = await _changes.MarkAsync();
@@ -328,12 +328,12 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var (expiredB, instanceB) = NewGateway();
         var (live, liveInstance) = NewGateway();
         var (renewed, renewedInstance) = NewGateway();
-        await _registry.RegisterAsync(new RegisterConnection(expiredA, instanceA, Names.Unique("conn"), "a1"), ShortTtl);
-        await _registry.RegisterAsync(new RegisterConnection(expiredA, instanceA, Names.Unique("conn"), "a2"), ShortTtl);
-        await _registry.RegisterAsync(new RegisterConnection(expiredB, instanceB, Names.Unique("conn"), "b1"), ShortTtl);
-        await _registry.RegisterAsync(new RegisterConnection(live, liveInstance, Names.Unique("conn"), "l1"), LongTtl);
-        await _registry.RegisterAsync(new RegisterConnection(renewed, renewedInstance, Names.Unique("conn"), "r1"), ShortTtl);
-        Assert.Equal(1, await _registry.RecordHeartbeatAsync(new GatewayHeartbeatSent(renewed, renewedInstance, 1), LongTtl));
+        await _registry.RegisterAsync(new RegisterConnection(expiredA, instanceA, Names.Unique("conn"), "a1", 1), ShortTtl);
+        await _registry.RegisterAsync(new RegisterConnection(expiredA, instanceA, Names.Unique("conn"), "a2", 1), ShortTtl);
+        await _registry.RegisterAsync(new RegisterConnection(expiredB, instanceB, Names.Unique("conn"), "b1", 1), ShortTtl);
+        await _registry.RegisterAsync(new RegisterConnection(live, liveInstance, Names.Unique("conn"), "l1", 1), LongTtl);
+        await _registry.RegisterAsync(new RegisterConnection(renewed, renewedInstance, Names.Unique("conn"), "r1", 1), ShortTtl);
+        Assert.Equal(1, await _registry.RecordHeartbeatAsync(new RecordHeartbeat(renewed, renewedInstance, 1), LongTtl));
 
         // Before the short lease ends, nothing is expired.
         Assert.Empty(await _registry.RemoveExpiredGatewaysAsync(100));
@@ -372,7 +372,7 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var gateways = Enumerable.Range(0, 5).Select(_ => NewGateway()).ToList();
         foreach (var (gateway, instance) in gateways)
         {
-            await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "u"), ShortTtl);
+            await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "u", 1), ShortTtl);
         }
 
         await Task.Delay(ShortTtl * 2);
@@ -403,7 +403,7 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
             var requests = Enumerable.Range(0, gatewayCount)
                 .Select(_ => NewGateway())
                 .SelectMany(gateway => Enumerable.Range(0, connectionsPerGateway)
-                    .Select(i => new RegisterConnection(gateway.Id, gateway.Instance, Names.Unique("conn"), $"user-{i}")))
+                    .Select(i => new RegisterConnection(gateway.Id, gateway.Instance, Names.Unique("conn"), $"user-{i}", 1)))
                 .ToList();
             var before = await SequenceAsync();
             var mark = await _changes.MarkAsync();
@@ -468,7 +468,7 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         var (gateway, instance) = NewGateway();
         for (var i = 0; i < count; i++)
         {
-            await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "someone"), LongTtl);
+            await _registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "someone", 1), LongTtl);
         }
     }
 

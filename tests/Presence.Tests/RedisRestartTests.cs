@@ -29,8 +29,8 @@ public sealed class RedisRestartTests(ServersFixture servers, ITestOutputHelper 
         var instance = Guid.CreateVersion7().ToString("N");
 
         // Twice, so the client has the scripts cached by hash when Redis loses them.
-        Assert.Equal(RegistrationResult.Registered, await registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a"), Ttl));
-        Assert.Equal(RegistrationResult.Registered, await registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "b"), Ttl));
+        Assert.Equal(RegistrationResult.Registered, await registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a", 1), Ttl));
+        Assert.Equal(RegistrationResult.Registered, await registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "b", 1), Ttl));
 
         servers.Redis.Kill();
         await servers.Redis.StartAsync();
@@ -52,7 +52,7 @@ public sealed class RedisRestartTests(ServersFixture servers, ITestOutputHelper 
                 attempts++;
                 try
                 {
-                    result = await registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "c"), Ttl);
+                    result = await registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "c", 1), Ttl);
                     return true;
                 }
                 catch (Exception exception) when (exception is RedisConnectionException or RedisTimeoutException)

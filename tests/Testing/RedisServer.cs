@@ -50,6 +50,13 @@ public sealed class RedisServer : IAsyncDisposable
         _process?.WaitForExitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
     }
 
+    /// <summary>Deletes every key, as a Redis that lost its data would look to its clients (but without a reconnect).</summary>
+    public async Task FlushAllAsync()
+    {
+        using var admin = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
+        await admin.GetServer("127.0.0.1", Port).FlushAllDatabasesAsync();
+    }
+
     /// <summary>A separate connection for the test's own inspection and setup.</summary>
     public Task<ConnectionMultiplexer> ConnectAsync() =>
         ConnectionMultiplexer.ConnectAsync(ConnectionString + ",abortConnect=false");

@@ -13,7 +13,7 @@ public sealed class TestClient : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ClientWebSocket _socket;
-    private readonly List<JsonElement> _frames = [];
+    private readonly List<(JsonElement Frame, long ArrivedAt)> _frames = [];
     private readonly SemaphoreSlim _arrived = new(0);
     private readonly Task _receiving;
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -107,19 +107,23 @@ public sealed class TestClient : IAsyncDisposable
         ExpectAsync(frame => frame.TryGetProperty("type", out var t) && t.GetString() == type, $"a '{type}' frame", timeout);
 
     /// <summary>Takes the first frame, queued or still to come, that matches.</summary>
-    public async Task<JsonElement> ExpectAsync(Func<JsonElement, bool> match, string description, TimeSpan? timeout = null)
+    public async Task<JsonElement> ExpectAsync(Func<JsonElement, bool> match, string description, TimeSpan? timeout = null) =>
+        (await ExpectArrivalAsync(match, description, timeout)).Frame;
+
+    /// <summary>As <see cref="ExpectAsync(Func{JsonElement, bool}, string, TimeSpan?)"/>, with when the frame arrived, in Unix milliseconds.</summary>
+    public async Task<(JsonElement Frame, long ArrivedAt)> ExpectArrivalAsync(Func<JsonElement, bool> match, string description, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? DefaultTimeout);
         while (true)
         {
             lock (_frames)
             {
-                var index = _frames.FindIndex(frame => match(frame));
+                var index = _frames.FindIndex(entry => match(entry.Frame));
                 if (index >= 0)
                 {
-                    var frame = _frames[index];
+                    var entry = _frames[index];
                     _frames.RemoveAt(index);
-                    return frame;
+                    return entry;
                 }
             }
 
@@ -139,7 +143,7 @@ public sealed class TestClient : IAsyncDisposable
         await Task.Delay(window);
         lock (_frames)
         {
-            var unexpected = _frames.FirstOrDefault(match);
+            var unexpected = _frames.Select(entry => entry.Frame).FirstOrDefault(match);
             if (unexpected.ValueKind != JsonValueKind.Undefined)
             {
                 throw new InvalidOperationException($"{User}@{Gateway} received an unexpected frame: {unexpected.GetRawText()}");
@@ -151,7 +155,7 @@ public sealed class TestClient : IAsyncDisposable
     {
         lock (_frames)
         {
-            return [.. _frames];
+            return [.. _frames.Select(entry => entry.Frame)];
         }
     }
 
@@ -217,9 +221,10 @@ public sealed class TestClient : IAsyncDisposable
                     continue;
                 }
 
+                var arrivedAt = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
                 lock (_frames)
                 {
-                    _frames.Add(frame);
+                    _frames.Add((frame, arrivedAt));
                 }
 
                 _arrived.Release();

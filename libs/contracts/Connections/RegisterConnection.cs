@@ -8,8 +8,10 @@ namespace ChatPlatform.Contracts.Connections;
 /// </summary>
 /// <param name="GatewayInstance">Identifies one run of the gateway process; instances compare
 /// in start order, so a registry entry left by an earlier run is replaced, never resurrected.</param>
+/// <param name="Sequence">Increases with each connection the gateway instance opens; see <see cref="Gateways.SyncGatewayConnections"/>.</param>
 public sealed record RegisterConnection(
     string GatewayId,
     string GatewayInstance,
     string ConnectionId,
-    string UserId);
+    string UserId,
+    long Sequence);

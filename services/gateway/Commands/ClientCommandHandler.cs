@@ -22,6 +22,7 @@ internal sealed class ClientCommandHandler(
     PendingRequests pending,
     Acknowledgements acknowledgements,
     IOptions<GatewayOptions> options,
+    IOptions<RateLimitOptions> rateLimits,
     IOptions<ShardingOptions> sharding,
     GatewayMetrics metrics,
     TimeProvider time,
@@ -29,13 +30,27 @@ internal sealed class ClientCommandHandler(
 {
     private readonly int _shardCount = sharding.Value.ShardCount;
     private readonly GatewayOptions _options = options.Value;
+    private readonly string _rateLimited =
+        $"too many frames: at most {rateLimits.Value.FramesPerSecond:0.##} a second, in bursts of up to {rateLimits.Value.Burst}; this one was dropped";
 
     /// <param name="frame">Valid only until this returns.</param>
     public async Task HandleAsync(ClientConnection connection, ReadOnlyMemory<byte> frame)
     {
-        if (!ClientFrameParser.TryParse(frame, out var command, out var error))
+        var parsed = ClientFrameParser.TryParse(frame, out var command, out var error);
+        switch (connection.RateLimit?.Check() ?? RateDecision.Allow)
         {
-            Reject(connection, error);
+            case RateDecision.Refuse:
+                Reject(connection, new ProtocolError(command?.RequestId ?? error?.RequestId, ErrorCodes.RateLimited, _rateLimited));
+                return;
+            case RateDecision.Close:
+                metrics.ErrorSent("rate_limit_close");
+                connection.Close(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "rate limit exceeded", drain: true);
+                return;
+        }
+
+        if (!parsed)
+        {
+            Reject(connection, error!);
             return;
         }
 

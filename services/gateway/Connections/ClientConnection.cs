@@ -20,10 +20,12 @@ internal sealed class ClientConnection
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
 
-    public ClientConnection(string id, string userId, int queueCapacity, TimeSpan closeTimeout)
+    /// <param name="rateLimit">How many frames it may send; unlimited when null.</param>
+    public ClientConnection(string id, string userId, int queueCapacity, TimeSpan closeTimeout, FrameRateLimit? rateLimit = null)
     {
         Id = id;
         UserId = userId;
+        RateLimit = rateLimit;
         Self = [this];
         _closeTimeout = closeTimeout;
         _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(queueCapacity)
@@ -39,6 +41,14 @@ internal sealed class ClientConnection
 
     /// <summary>This connection as a one-element list, allocated once for delivery lookups.</summary>
     public ClientConnection[] Self { get; }
+
+    public FrameRateLimit? RateLimit { get; }
+
+    /// <summary>Its place in the order this gateway instance opened connections; set by <see cref="LocalConnections.Add"/>.</summary>
+    public long Sequence { get; set; }
+
+    /// <summary>Whether presence confirmed it: routers route to it.</summary>
+    public bool IsRegistered { get; set; }
 
     /// <summary>The rooms it is a member of; changed only by <see cref="LocalConnections"/>, under its lock.</summary>
     public HashSet<string> Rooms { get; } = new(StringComparer.Ordinal);

@@ -23,11 +23,15 @@ internal sealed class ConnectionEndpoint(
     GatewayChannelListener listener,
     IConnectionMultiplexer redis,
     IBusControl bus,
+    RateLimiter rateLimiter,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
     ILogger<ConnectionEndpoint> logger)
 {
     private readonly GatewayOptions _options = options.Value;
+
+    // Connections open or being opened; counted before anything else so the limit holds under a burst of upgrades.
+    private int _open;
 
     public async Task HandleAsync(HttpContext context)
     {
@@ -50,7 +54,26 @@ internal sealed class ConnectionEndpoint(
             return;
         }
 
-        var connection = new ClientConnection(NewConnectionId(), user[0]!, _options.OutboundQueueCapacity, _options.CloseTimeout);
+        if (Interlocked.Increment(ref _open) > _options.MaxConnections)
+        {
+            Interlocked.Decrement(ref _open);
+            await RefuseAsync(context, StatusCodes.Status503ServiceUnavailable, "connection_limit", $"this gateway holds its limit of {_options.MaxConnections} connections; try another");
+            return;
+        }
+
+        try
+        {
+            await OpenAsync(context, user[0]!);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+
+    private async Task OpenAsync(HttpContext context, string user)
+    {
+        var connection = new ClientConnection(NewConnectionId(), user, _options.OutboundQueueCapacity, _options.CloseTimeout, rateLimiter.ForConnection());
 
         // Known locally before it is routable, so nothing routed to it can miss it; frames queue
         // until the welcome is out.
@@ -59,6 +82,7 @@ internal sealed class ConnectionEndpoint(
         try
         {
             await presence.RegisterAsync(connection, context.RequestAborted);
+            connection.IsRegistered = true;
             socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext
             {
                 KeepAliveInterval = _options.KeepAliveInterval,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.Contracts.Gateways;
 
 namespace ChatPlatform.Gateway.Connections;
 
@@ -13,19 +14,39 @@ internal sealed class LocalConnections
     private readonly ConcurrentDictionary<string, ClientConnection[]> _byUser = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ClientConnection[]> _byRoom = new(StringComparer.Ordinal);
 
-    // Guards changes to the arrays above and every connection's room set.
+    // Guards changes to the arrays above, every connection's room set, and the sequence.
     private readonly Lock _gate = new();
+    private long _sequence;
 
     public int Count => _byId.Count;
 
+    /// <summary>Connections presence has confirmed.</summary>
+    public int RegisteredCount => _byId.Values.Count(connection => connection.IsRegistered);
+
     public ICollection<ClientConnection> All => _byId.Values;
 
+    /// <summary>Adds the connection and gives it the next <see cref="ClientConnection.Sequence"/>.</summary>
     public void Add(ClientConnection connection)
     {
-        _byId[connection.Id] = connection;
         lock (_gate)
         {
+            connection.Sequence = ++_sequence;
+            _byId[connection.Id] = connection;
             Append(_byUser, connection.UserId, connection);
+        }
+    }
+
+    /// <summary>
+    /// Every connection with its rooms, and the highest sequence given out so far. Taken under
+    /// the same lock as <see cref="Add"/>, so every open connection with a sequence up to that
+    /// one is in the list.
+    /// </summary>
+    public (long UpToSequence, List<GatewayConnection> Connections) Report()
+    {
+        lock (_gate)
+        {
+            return (_sequence, [.. _byId.Values.Select(connection =>
+                new GatewayConnection(connection.Id, connection.UserId, connection.Sequence, [.. connection.Rooms]))]);
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using ChatPlatform.Contracts.Connections;
+using ChatPlatform.Contracts.Gateways;
 using ChatPlatform.Contracts.Rooms;
 using ChatPlatform.Gateway.Connections;
 using MassTransit;
@@ -18,6 +19,9 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
     private readonly IRequestClient<RegisterConnection> _register;
     private readonly IRequestClient<JoinRoom> _join;
     private readonly IRequestClient<LeaveRoom> _leave;
+    private readonly IRequestClient<RecordHeartbeat> _heartbeat;
+    private readonly IRequestClient<SyncGatewayConnections> _sync;
+    private int _queuedCloses;
     private readonly ILogger<BusPresenceClient> _logger;
     private readonly Channel<ConnectionClosed> _closed = Channel.CreateUnbounded<ConnectionClosed>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -33,13 +37,20 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
         _register = bus.CreateRequestClient<RegisterConnection>(timeout);
         _join = bus.CreateRequestClient<JoinRoom>(timeout);
         _leave = bus.CreateRequestClient<LeaveRoom>(timeout);
+
+        // A heartbeat older than its interval says nothing. A report may be large, but one lost
+        // in an outage must not hold up the next: reports are safe to repeat.
+        _heartbeat = bus.CreateRequestClient<RecordHeartbeat>(RequestTimeout.After(ms: (int)options.Value.HeartbeatInterval.TotalMilliseconds));
+        _sync = bus.CreateRequestClient<SyncGatewayConnections>(RequestTimeout.After(s: 10));
     }
+
+    public int QueuedCloseReports => Volatile.Read(ref _queuedCloses);
 
     public async Task RegisterAsync(ClientConnection connection, CancellationToken cancellationToken)
     {
         var response = await RequestAsync<RegisterConnection, ConnectionRegistered>(
             _register,
-            new RegisterConnection(_identity.Id, _identity.Instance, connection.Id, connection.UserId),
+            new RegisterConnection(_identity.Id, _identity.Instance, connection.Id, connection.UserId, connection.Sequence),
             cancellationToken);
         if (!response.Accepted)
         {
@@ -74,8 +85,33 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
         }
     }
 
-    public void ReportClosed(ClientConnection connection) =>
+    public void ReportClosed(ClientConnection connection)
+    {
+        Interlocked.Increment(ref _queuedCloses);
         _closed.Writer.TryWrite(new ConnectionClosed(_identity.Id, _identity.Instance, connection.Id, connection.UserId));
+    }
+
+    public async Task<HeartbeatRecorded?> RecordHeartbeatAsync(int connections, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RequestAsync<RecordHeartbeat, HeartbeatRecorded>(_heartbeat, new RecordHeartbeat(_identity.Id, _identity.Instance, connections), cancellationToken);
+        }
+        catch (PresenceUnavailableException exception)
+        {
+            Log.HeartbeatFailed(_logger, exception.Message);
+            return null;
+        }
+    }
+
+    public Task<GatewayConnectionsSynced> SyncAsync(long upToSequence, IReadOnlyList<GatewayConnection> connections, CancellationToken cancellationToken) =>
+        RequestAsync<SyncGatewayConnections, GatewayConnectionsSynced>(
+            _sync,
+            new SyncGatewayConnections(_identity.Id, _identity.Instance, upToSequence, connections),
+            cancellationToken);
+
+    public Task ReportStoppedAsync(CancellationToken cancellationToken) =>
+        _bus.Publish(new GatewayStopped(_identity.Id, _identity.Instance), cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -88,6 +124,7 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
                 try
                 {
                     await _bus.Publish(closed, timeout.Token);
+                    Interlocked.Decrement(ref _queuedCloses);
                     break;
                 }
                 catch (Exception exception) when (!stoppingToken.IsCancellationRequested)

@@ -1,18 +1,17 @@
-using ChatPlatform.Contracts.Gateways;
 using ChatPlatform.Gateway.Connections;
-using MassTransit;
 using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.ControlPlane;
 
 /// <summary>
-/// Tells presence the gateway is alive every <see cref="GatewayOptions.HeartbeatInterval"/>, and
-/// that it stopped when it shuts down, so its connections leave the registry at once.
+/// Tells presence the gateway is alive every <see cref="GatewayOptions.HeartbeatInterval"/>,
+/// hands each answer to the <see cref="RegistryReconciler"/>, and tells presence the gateway
+/// stopped when it shuts down, so its connections leave the registry at once.
 /// </summary>
 internal sealed class GatewayHeartbeat(
-    IBus bus,
-    GatewayIdentity identity,
+    IPresenceClient presence,
     LocalConnections connections,
+    RegistryReconciler reconciler,
     IOptions<GatewayOptions> options,
     TimeProvider time,
     ILogger<GatewayHeartbeat> logger) : BackgroundService
@@ -21,23 +20,13 @@ internal sealed class GatewayHeartbeat(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var interval = options.Value.HeartbeatInterval;
-        using var timer = new PeriodicTimer(interval, time);
+        using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, time);
         do
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-            timeout.CancelAfter(interval);
-            try
+            var registered = connections.RegisteredCount;
+            if (await presence.RecordHeartbeatAsync(connections.Count, stoppingToken) is { Accepted: true } answer)
             {
-                // A heartbeat older than a few intervals says nothing; let the broker drop it.
-                await bus.Publish(
-                    new GatewayHeartbeatSent(identity.Id, identity.Instance, connections.Count),
-                    context => context.TimeToLive = interval * 3,
-                    timeout.Token);
-            }
-            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
-            {
-                Log.HeartbeatFailed(logger, exception.Message);
+                reconciler.Compare(answer.RegisteredConnections, registered, presence.QueuedCloseReports);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
@@ -50,7 +39,7 @@ internal sealed class GatewayHeartbeat(
         timeout.CancelAfter(StoppedTimeout);
         try
         {
-            await bus.Publish(new GatewayStopped(identity.Id, identity.Instance), timeout.Token);
+            await presence.ReportStoppedAsync(timeout.Token);
         }
         catch (Exception exception)
         {

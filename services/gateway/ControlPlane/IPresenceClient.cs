@@ -1,3 +1,4 @@
+using ChatPlatform.Contracts.Gateways;
 using ChatPlatform.Gateway.Connections;
 
 namespace ChatPlatform.Gateway.ControlPlane;
@@ -17,6 +18,19 @@ internal interface IPresenceClient
     /// retried while the bus is down, for as long as the gateway runs.
     /// </summary>
     void ReportClosed(ClientConnection connection);
+
+    /// <summary>Close reports still waiting to be published, for example while RabbitMQ is down.</summary>
+    int QueuedCloseReports { get; }
+
+    /// <summary>Tells presence the gateway is alive; null when presence did not answer in time.</summary>
+    Task<HeartbeatRecorded?> RecordHeartbeatAsync(int connections, CancellationToken cancellationToken);
+
+    /// <summary>Makes the registry hold exactly what this gateway holds.</summary>
+    /// <exception cref="PresenceUnavailableException">Presence did not answer in time.</exception>
+    Task<GatewayConnectionsSynced> SyncAsync(long upToSequence, IReadOnlyList<GatewayConnection> connections, CancellationToken cancellationToken);
+
+    /// <summary>Tells presence the gateway stopped, so its connections leave the registry at once.</summary>
+    Task ReportStoppedAsync(CancellationToken cancellationToken);
 
     /// <summary>Makes the connection a member of the room; completes once routers route the room's messages to it.</summary>
     /// <returns>False when presence no longer knows the connection.</returns>

@@ -8,6 +8,7 @@ internal static class ErrorCodes
     public const string Offline = "offline";
     public const string Forbidden = "forbidden";
     public const string TooLarge = "too_large";
+    public const string RateLimited = "rate_limited";
     public const string Unavailable = "unavailable";
     public const string Internal = "internal";
 }

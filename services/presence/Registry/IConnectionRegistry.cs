@@ -23,7 +23,15 @@ internal interface IConnectionRegistry
 
     /// <summary>Extends the gateway's lease.</summary>
     /// <returns>The number of connections registered for it, or null for a replaced instance.</returns>
-    Task<long?> RecordHeartbeatAsync(GatewayHeartbeatSent heartbeat, TimeSpan gatewayTtl);
+    Task<long?> RecordHeartbeatAsync(RecordHeartbeat heartbeat, TimeSpan gatewayTtl);
+
+    /// <summary>
+    /// Makes the registry hold exactly the reported connections and memberships for the
+    /// gateway, leaving alone connections registered after the report was taken. Restored
+    /// memberships are not announced; memberships and connections the gateway no longer has
+    /// are removed as a leave or a close would have removed them.
+    /// </summary>
+    Task<GatewayConnectionsSynced> SyncAsync(SyncGatewayConnections report, TimeSpan gatewayTtl, TimeSpan closedTtl);
 
     /// <returns>Whether the instance was registered.</returns>
     Task<bool> RemoveGatewayAsync(string gatewayId, string gatewayInstance);

@@ -8,14 +8,16 @@ namespace ChatPlatform.Presence.Registry;
 
 internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis) : IConnectionRegistry
 {
+    private const int SyncBatchSize = 200;
+
     private IDatabase Database => redis.GetDatabase();
 
     public async Task<RegistrationResult> RegisterAsync(RegisterConnection request, TimeSpan gatewayTtl)
     {
         var result = (string?)await RunAsync(
             RegistryScripts.Register,
-            [RedisNames.GatewayConnections(request.GatewayId), RedisNames.ClosedConnection(request.ConnectionId)],
-            [request.GatewayId, request.GatewayInstance, request.ConnectionId, request.UserId, Milliseconds(gatewayTtl)]);
+            [RedisNames.GatewayConnections(request.GatewayId), RedisNames.ClosedConnection(request.ConnectionId), RedisNames.GatewayConnectionSequences(request.GatewayId)],
+            [request.GatewayId, request.GatewayInstance, request.ConnectionId, request.UserId, Milliseconds(gatewayTtl), request.Sequence]);
         return result switch
         {
             "ok" => RegistrationResult.Registered,
@@ -25,13 +27,10 @@ internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis) : IC
         };
     }
 
-    public async Task<bool> RemoveAsync(ConnectionClosed closed, TimeSpan closedTtl) =>
-        (long)await RunAsync(
-            RegistryScripts.Remove,
-            [RedisNames.GatewayConnections(closed.GatewayId), RedisNames.ClosedConnection(closed.ConnectionId)],
-            [closed.GatewayId, closed.ConnectionId, Milliseconds(closedTtl)]) == 1;
+    public Task<bool> RemoveAsync(ConnectionClosed closed, TimeSpan closedTtl) =>
+        RemoveAsync(closed.GatewayId, closed.ConnectionId, closedTtl);
 
-    public async Task<long?> RecordHeartbeatAsync(GatewayHeartbeatSent heartbeat, TimeSpan gatewayTtl)
+    public async Task<long?> RecordHeartbeatAsync(RecordHeartbeat heartbeat, TimeSpan gatewayTtl)
     {
         var count = (long)await RunAsync(
             RegistryScripts.Heartbeat,
@@ -87,6 +86,55 @@ internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis) : IC
 
         return count;
     }
+
+    public async Task<GatewayConnectionsSynced> SyncAsync(SyncGatewayConnections report, TimeSpan gatewayTtl, TimeSpan closedTtl)
+    {
+        // Add and repair in batches, so no step holds Redis for the size of a whole gateway.
+        var added = 0;
+        foreach (var batch in report.Connections.Chunk(SyncBatchSize).DefaultIfEmpty([]))
+        {
+            var arguments = new List<RedisValue> { report.GatewayId, report.GatewayInstance, Milliseconds(gatewayTtl) };
+            foreach (var connection in batch)
+            {
+                arguments.AddRange([connection.ConnectionId, connection.UserId, connection.Sequence, connection.Rooms.Count]);
+                arguments.AddRange(connection.Rooms.Select(room => (RedisValue)room));
+            }
+
+            var result = (long)await RunAsync(
+                RegistryScripts.SyncBatch,
+                [RedisNames.GatewayConnections(report.GatewayId), RedisNames.GatewayConnectionSequences(report.GatewayId)],
+                [.. arguments]);
+            if (result < 0)
+            {
+                return new GatewayConnectionsSynced(false, added, 0);
+            }
+
+            added += (int)result;
+        }
+
+        // Then remove what the gateway no longer holds, unless it was registered after the report was taken.
+        var reported = report.Connections.Select(connection => connection.ConnectionId).ToHashSet(StringComparer.Ordinal);
+        var database = Database;
+        var registered = await database.HashKeysAsync(RedisNames.GatewayConnections(report.GatewayId));
+        var sequences = (await database.HashGetAllAsync(RedisNames.GatewayConnectionSequences(report.GatewayId)))
+            .ToDictionary(entry => (string)entry.Name!, entry => (long)entry.Value, StringComparer.Ordinal);
+        var removed = 0;
+        foreach (var connection in registered.Select(id => (string)id!).Where(id => !reported.Contains(id)))
+        {
+            if (sequences.GetValueOrDefault(connection) <= report.UpToSequence && await RemoveAsync(report.GatewayId, connection, closedTtl))
+            {
+                removed++;
+            }
+        }
+
+        return new GatewayConnectionsSynced(true, added, removed);
+    }
+
+    private async Task<bool> RemoveAsync(string gatewayId, string connectionId, TimeSpan closedTtl) =>
+        (long)await RunAsync(
+            RegistryScripts.Remove,
+            [RedisNames.GatewayConnections(gatewayId), RedisNames.ClosedConnection(connectionId), RedisNames.GatewayConnectionSequences(gatewayId)],
+            [gatewayId, connectionId, Milliseconds(closedTtl)]) == 1;
 
     private Task<RedisResult> RunAsync(string script, RedisKey[] keys, RedisValue[] arguments) =>
         Database.ScriptEvaluateAsync(script, RegistryLayout.WithKeys(keys), RegistryLayout.WithArguments(arguments));

@@ -13,7 +13,7 @@ internal static class RegistryLayout
     public const int FirstKey = 6;
 
     /// <summary>1-based index of a script's first own argument.</summary>
-    public const int FirstArgument = 10;
+    public const int FirstArgument = 12;
 
     private static readonly RedisKey[] Keys =
     [
@@ -35,6 +35,8 @@ internal static class RegistryLayout
         RedisNames.RoomUsersSuffix,
         RedisNames.RoomGatewaysSuffix,
         RedisNames.ConnectionRoomsPrefix,
+        RedisNames.SequencesSuffix,
+        RedisNames.ClosedConnectionPrefix,
     ];
 
     public static RedisKey[] WithKeys(params RedisKey[] own) => [.. Keys, .. own];

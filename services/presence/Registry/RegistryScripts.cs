@@ -15,6 +15,7 @@ internal static class RegistryScripts
         local instances, leases, sequence, rooms, retired_set = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
         local channel, gateway_channel, gateway_connections, retired_prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
         local room_prefix, members_suffix, users_suffix, gateways_suffix, connection_rooms = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
+        local sequences_suffix, closed_prefix = ARGV[10], ARGV[11]
 
         local function now_ms()
           local t = redis.call('TIME')
@@ -47,10 +48,11 @@ internal static class RegistryScripts
           end
         end
 
-        -- Returns true if the connection was not a member yet.
-        local function join(gateway, connection, user, room)
+        -- Returns true if the connection was not a member yet. A quiet join (restoring what the
+        -- registry lost) announces nothing: nobody joined as far as the members can tell.
+        local function join(gateway, connection, user, room, loud)
           if redis.call('HSETNX', room_prefix .. room .. members_suffix, connection, user) == 0 then return false end
-          if redis.call('HINCRBY', room_prefix .. room .. users_suffix, user, 1) == 1 then
+          if redis.call('HINCRBY', room_prefix .. room .. users_suffix, user, 1) == 1 and loud then
             announce(room, 1, user, connection)
           end
           redis.call('HINCRBY', room_prefix .. room .. gateways_suffix, gateway, 1)
@@ -91,6 +93,7 @@ internal static class RegistryScripts
         -- a retired hash; their room memberships are cleaned up afterwards, in batches.
         local function retire(gateway, instance)
           local live = gateway_connections .. gateway
+          redis.call('DEL', live .. sequences_suffix)
           if redis.call('EXISTS', live) == 1 then
             redis.call('RENAME', live, retired_prefix .. gateway .. ':' .. instance)
             redis.call('SADD', retired_set, gateway .. '\n' .. instance)
@@ -118,25 +121,27 @@ internal static class RegistryScripts
 
         """;
 
-    /// <summary>KEYS gateway connections, closed marker; ARGV gateway, instance, connection, user, lease ms.</summary>
+    /// <summary>KEYS gateway connections, closed marker, sequences; ARGV gateway, instance, connection, user, lease ms, sequence.</summary>
     public const string Register = Prelude + """
-        local gateway, instance, connection, user, lease = ARGV[10], ARGV[11], ARGV[12], ARGV[13], tonumber(ARGV[14])
+        local gateway, instance, connection, user, lease, seq = ARGV[12], ARGV[13], ARGV[14], ARGV[15], tonumber(ARGV[16]), ARGV[17]
         if redis.call('EXISTS', KEYS[7]) == 1 then return 'closed' end
         if not claim(gateway, instance) then return 'stale' end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
+        redis.call('HSET', KEYS[8], connection, seq)
         if redis.call('HSET', KEYS[6], connection, user) == 1 then
           publish('+\n' .. gateway .. '\n' .. connection .. '\n' .. user)
         end
         return 'ok'
         """;
 
-    /// <summary>KEYS gateway connections, closed marker; ARGV gateway, connection, marker ms.</summary>
+    /// <summary>KEYS gateway connections, closed marker, sequences; ARGV gateway, connection, marker ms.</summary>
     public const string Remove = Prelude + """
-        local gateway, connection, marker = ARGV[10], ARGV[11], ARGV[12]
+        local gateway, connection, marker = ARGV[12], ARGV[13], ARGV[14]
         redis.call('SET', KEYS[7], '1', 'PX', marker)
         local user = redis.call('HGET', KEYS[6], connection)
         if not user then return 0 end
         redis.call('HDEL', KEYS[6], connection)
+        redis.call('HDEL', KEYS[8], connection)
         leave_all(gateway, connection)
         publish('-\n' .. gateway .. '\n' .. connection .. '\n' .. user)
         return 1
@@ -144,7 +149,7 @@ internal static class RegistryScripts
 
     /// <summary>KEYS gateway connections; ARGV gateway, instance, lease ms. Returns the connection count, or -1 for a replaced instance.</summary>
     public const string Heartbeat = Prelude + """
-        local gateway, instance, lease = ARGV[10], ARGV[11], tonumber(ARGV[12])
+        local gateway, instance, lease = ARGV[12], ARGV[13], tonumber(ARGV[14])
         if not claim(gateway, instance) then return -1 end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
         return redis.call('HLEN', KEYS[6])
@@ -152,7 +157,7 @@ internal static class RegistryScripts
 
     /// <summary>ARGV gateway, instance.</summary>
     public const string RemoveGateway = Prelude + """
-        local gateway, instance = ARGV[10], ARGV[11]
+        local gateway, instance = ARGV[12], ARGV[13]
         if redis.call('HGET', instances, gateway) ~= instance then return 0 end
         remove_gateway(gateway, instance)
         return 1
@@ -160,7 +165,7 @@ internal static class RegistryScripts
 
     /// <summary>ARGV limit. Returns the gateways removed.</summary>
     public const string RemoveExpiredGateways = Prelude + """
-        local limit = tonumber(ARGV[10])
+        local limit = tonumber(ARGV[12])
         local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms(), 'LIMIT', 0, limit)
         for _, gateway in ipairs(expired) do
           remove_gateway(gateway, redis.call('HGET', instances, gateway) or '')
@@ -170,10 +175,10 @@ internal static class RegistryScripts
 
     /// <summary>KEYS gateway connections; ARGV gateway, connection, room. Returns 'ok', or 'unknown' for a connection not registered.</summary>
     public const string Join = Prelude + """
-        local gateway, connection, room = ARGV[10], ARGV[11], ARGV[12]
+        local gateway, connection, room = ARGV[12], ARGV[13], ARGV[14]
         local user = redis.call('HGET', KEYS[6], connection)
         if not user then return 'unknown' end
-        if join(gateway, connection, user, room) then
+        if join(gateway, connection, user, room, true) then
           publish('J\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
         end
         return 'ok'
@@ -181,7 +186,7 @@ internal static class RegistryScripts
 
     /// <summary>ARGV gateway, connection, room.</summary>
     public const string Leave = Prelude + """
-        local gateway, connection, room = ARGV[10], ARGV[11], ARGV[12]
+        local gateway, connection, room = ARGV[12], ARGV[13], ARGV[14]
         local user = leave(gateway, connection, room)
         if user then
           publish('L\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
@@ -195,7 +200,7 @@ internal static class RegistryScripts
     /// gateway was retired, so no registry change is published. Returns the connections left.
     /// </summary>
     public const string PurgeRetired = Prelude + """
-        local limit = tonumber(ARGV[10])
+        local limit = tonumber(ARGV[12])
         local entry = redis.call('SRANDMEMBER', retired_set)
         if not entry then return 0 end
         local gateway, instance = string.match(entry, '^(.-)\n(.*)$')
@@ -211,5 +216,43 @@ internal static class RegistryScripts
           left = left + redis.call('HLEN', retired_prefix .. other_gateway .. ':' .. other_instance)
         end
         return left
+        """;
+
+    /// <summary>
+    /// KEYS gateway connections, sequences; ARGV gateway, instance, lease ms, then per connection:
+    /// id, user, sequence, room count, rooms. Makes the registry hold each reported connection
+    /// (unless it closed) with exactly its reported rooms: a membership the registry lost comes
+    /// back quietly, one the gateway no longer has is left (and announced, as a lost leave
+    /// would have been). Returns the connections added, or -1 for a replaced instance.
+    /// </summary>
+    public const string SyncBatch = Prelude + """
+        local gateway, instance, lease = ARGV[12], ARGV[13], tonumber(ARGV[14])
+        if not claim(gateway, instance) then return -1 end
+        redis.call('ZADD', leases, now_ms() + lease, gateway)
+        local added, i = 0, 15
+        while i <= #ARGV do
+          local connection, user, seq, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+          local rooms = {}
+          for r = 1, count do rooms[ARGV[i + 3 + r]] = true end
+          i = i + 4 + count
+          if redis.call('EXISTS', closed_prefix .. connection) == 0 then
+            if redis.call('HSETNX', KEYS[6], connection, user) == 1 then
+              redis.call('HSET', KEYS[7], connection, seq)
+              publish('+\n' .. gateway .. '\n' .. connection .. '\n' .. user)
+              added = added + 1
+            end
+            for _, room in ipairs(redis.call('SMEMBERS', connection_rooms .. connection)) do
+              if not rooms[room] and leave(gateway, connection, room) then
+                publish('L\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
+              end
+            end
+            for room in pairs(rooms) do
+              if join(gateway, connection, user, room, false) then
+                publish('J\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
+              end
+            end
+          end
+        end
+        return added
         """;
 }

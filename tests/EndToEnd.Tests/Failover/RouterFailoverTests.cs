@@ -45,7 +45,7 @@ public sealed class RouterFailoverTests(DisruptionFixture fixture, ITestOutputHe
     /// <summary>
     /// A killed router takes with it the messages it had received but not yet routed; their
     /// senders hear "unavailable … may not have been delivered". Sending one message every
-    /// 20 ms, that is one or two.
+    /// 60 ms, that is one or two.
     /// </summary>
     private const int InFlightAtCrash = 5;
 
@@ -69,7 +69,8 @@ public sealed class RouterFailoverTests(DisruptionFixture fixture, ITestOutputHe
         // Alice sends on a shard of the router that goes away, steadily, while it goes.
         await using var alice = await ConnectOnShardAsync(movingShards);
         await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
-        var sending = SendSteadilyAsync(alice, bob.User, TimeSpan.FromMilliseconds(20));
+        // About 16 a second: within the default rate limit this stack runs with.
+        var sending = SendSteadilyAsync(alice, bob.User, TimeSpan.FromMilliseconds(60));
         await Task.Delay(500);
         await stopRouter();
         var moved = await Eventually.HoldsAsync(

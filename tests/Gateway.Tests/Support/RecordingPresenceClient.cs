@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using ChatPlatform.Contracts.Gateways;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.ControlPlane;
 
@@ -28,6 +29,26 @@ internal sealed class RecordingPresenceClient : IPresenceClient
     }
 
     public void ReportClosed(ClientConnection connection) => Calls.Enqueue(("closed", connection.Id, null));
+
+    public int QueuedCloseReports => 0;
+
+    public Task<HeartbeatRecorded?> RecordHeartbeatAsync(int connections, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue(("heartbeat", "", null));
+        return Task.FromResult<HeartbeatRecorded?>(new HeartbeatRecorded(true, connections));
+    }
+
+    public Task<GatewayConnectionsSynced> SyncAsync(long upToSequence, IReadOnlyList<GatewayConnection> connections, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue(("sync", "", null));
+        return Task.FromResult(new GatewayConnectionsSynced(true, 0, 0));
+    }
+
+    public Task ReportStoppedAsync(CancellationToken cancellationToken)
+    {
+        Calls.Enqueue(("stopped", "", null));
+        return Task.CompletedTask;
+    }
 
     public Task<bool> JoinAsync(ClientConnection connection, string room, CancellationToken cancellationToken)
     {

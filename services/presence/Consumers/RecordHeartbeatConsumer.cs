@@ -5,12 +5,12 @@ using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Presence.Consumers;
 
-internal sealed class GatewayHeartbeatConsumer(
+internal sealed class RecordHeartbeatConsumer(
     IConnectionRegistry registry,
     IOptions<PresenceOptions> options,
-    ILogger<GatewayHeartbeatConsumer> logger) : IConsumer<GatewayHeartbeatSent>
+    ILogger<RecordHeartbeatConsumer> logger) : IConsumer<RecordHeartbeat>
 {
-    public async Task Consume(ConsumeContext<GatewayHeartbeatSent> context)
+    public async Task Consume(ConsumeContext<RecordHeartbeat> context)
     {
         var heartbeat = context.Message;
         var registered = await registry.RecordHeartbeatAsync(heartbeat, options.Value.GatewayTtl);
@@ -18,5 +18,7 @@ internal sealed class GatewayHeartbeatConsumer(
         {
             Log.StaleHeartbeat(logger, heartbeat.GatewayId, heartbeat.GatewayInstance);
         }
+
+        await context.RespondAsync(new HeartbeatRecorded(registered is not null, registered ?? 0));
     }
 }
