@@ -18,8 +18,8 @@ public sealed class StackFixture : ChatStackFixture
         : base("e2e", new Dictionary<string, string?>(telemetry.Settings)
         {
             ["Gateway__AllowBroadcast"] = "true",
-            ["Gateway__RateLimit__FramesPerSecond"] = "10000",
-            ["Gateway__RateLimit__Burst"] = "10000",
+            ["Gateway__RateLimit__FramesPerSecond"] = "100000",
+            ["Gateway__RateLimit__Burst"] = "100000",
         }) => Telemetry = telemetry;
 
     public OtlpCollector Telemetry { get; }

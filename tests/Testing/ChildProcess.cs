@@ -57,6 +57,39 @@ public sealed class ChildProcess : IDisposable
         return new ChildProcess(name, startInfo);
     }
 
+    /// <summary>Where the log file ends now: pass it to <see cref="LinesSince"/> later.</summary>
+    public long LogPosition
+    {
+        get
+        {
+            lock (_log)
+            {
+                _log.Flush();
+                return new FileInfo(LogPath).Length;
+            }
+        }
+    }
+
+    /// <summary>Every line of output written after <paramref name="position"/>.</summary>
+    public IReadOnlyList<string> LinesSince(long position)
+    {
+        lock (_log)
+        {
+            _log.Flush();
+        }
+
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(position, SeekOrigin.Begin);
+        using var reader = new StreamReader(stream);
+        var lines = new List<string>();
+        while (reader.ReadLine() is { } line)
+        {
+            lines.Add(line);
+        }
+
+        return lines;
+    }
+
     /// <summary>The last lines of output, for failure messages.</summary>
     public string Tail(int lines = 30) => string.Join('\n', _lines.TakeLast(lines));
 

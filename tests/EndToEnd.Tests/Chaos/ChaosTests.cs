@@ -1,0 +1,84 @@
+using ChatPlatform.Testing;
+using Xunit.Abstractions;
+
+namespace ChatPlatform.EndToEnd.Tests.Chaos;
+
+/// <summary>A stack of its own for the chaos run: two of every service, default settings.</summary>
+public sealed class ChaosFixture() : ChatStackFixture("chaos", presences: 2);
+
+[CollectionDefinition(Name)]
+public sealed class ChaosCollection : ICollectionFixture<ChaosFixture>
+{
+    public const string Name = "chaos";
+}
+
+/// <summary>
+/// Users chat steadily while every part of the platform is killed or stopped and restarted in
+/// turn. The run reports what happened to every message. A message acked to a recipient whose
+/// connection stayed open must arrive exactly once; no message may arrive twice, or arrive
+/// after being answered as not sent.
+/// </summary>
+[Collection(ChaosCollection.Name)]
+public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output)
+{
+    private const int Users = 12;
+    private static readonly TimeSpan SendInterval = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long after its ack a message has to reach a recipient that stays connected.</summary>
+    private static readonly TimeSpan DeliveryWindow = TimeSpan.FromSeconds(2);
+
+    private ChatStack Stack => fixture.Stack;
+
+    [Fact]
+    public async Task Chatting_through_the_loss_and_restart_of_every_part_loses_and_repeats_no_acked_message()
+    {
+        var names = Enumerable.Range(0, Users).Select(i => Names.Unique($"u{i}")).ToList();
+        var clients = names.Select((name, i) => new ChaosClient(name, gateway => Stack.GatewayUri((gateway + i) % Stack.Gateways.Count, name), Stack.Gateways.Count)).ToList();
+        using var stop = new CancellationTokenSource();
+        var chatting = clients.Select((client, i) => client.RunAsync([.. names.Where(name => name != client.User)], SendInterval, i, stop.Token)).ToList();
+        var log = new List<string>();
+
+        async Task PhaseAsync(string what, Func<Task> action, TimeSpan then)
+        {
+            log.Add($"{DateTime.UtcNow:HH:mm:ss.fff} {what}");
+            await action();
+            await Task.Delay(then);
+        }
+
+        await PhaseAsync("steady chat", () => Task.CompletedTask, TimeSpan.FromSeconds(4));
+        await PhaseAsync("kill -9 router-1", () => Stack.Routers[0].KillAsync(), TimeSpan.FromSeconds(8));
+        await PhaseAsync("restart router-1", () => RestartAsync(Stack.Routers[0]), TimeSpan.FromSeconds(3));
+        await PhaseAsync("SIGTERM gateway-2", () => Stack.Gateways[1].StopAsync(TimeSpan.FromSeconds(30)), TimeSpan.FromSeconds(4));
+        await PhaseAsync("restart gateway-2", () => RestartAsync(Stack.Gateways[1]), TimeSpan.FromSeconds(3));
+        await PhaseAsync("kill -9 gateway-1", () => Stack.Gateways[0].KillAsync(), TimeSpan.FromSeconds(4));
+        await PhaseAsync("restart gateway-1", () => RestartAsync(Stack.Gateways[0]), TimeSpan.FromSeconds(3));
+        await PhaseAsync("kill -9 presence-1", () => Stack.Presences[0].KillAsync(), TimeSpan.FromSeconds(3));
+        await PhaseAsync("restart presence-1", () => RestartAsync(Stack.Presences[0]), TimeSpan.FromSeconds(3));
+        await PhaseAsync("kill -9 Redis", () => Task.Run(Stack.Redis.Kill), TimeSpan.FromSeconds(2));
+        await PhaseAsync("restart Redis (empty)", () => Stack.Redis.StartAsync(), TimeSpan.FromSeconds(8));
+        await PhaseAsync("kill -9 RabbitMQ", () => Task.Run(Stack.RabbitMq.Kill), TimeSpan.FromSeconds(3));
+        await PhaseAsync("restart RabbitMQ", () => Stack.RabbitMq.StartAsync(), TimeSpan.FromSeconds(10));
+        await PhaseAsync("settle", () => Task.CompletedTask, TimeSpan.FromSeconds(3));
+
+        stop.Cancel();
+        await Task.WhenAll(chatting);
+        await Task.WhenAll(clients.Select(client => client.FinishAsync(TimeSpan.FromSeconds(10))));
+        await Task.Delay(DeliveryWindow);
+
+        var report = ChaosReport.Of(clients, DeliveryWindow);
+        var text = string.Join('\n', [.. log, "", .. report.Lines()]);
+        output.WriteLine(text);
+        File.WriteAllText(Path.Combine(Repository.ArtifactsDirectory, "chaos-report.txt"), text);
+
+        Assert.True(report.Acked > 0, "nothing was acked: the run measured nothing");
+        Assert.Empty(report.LostToConnectedRecipients);
+        Assert.Empty(report.Duplicated);
+        Assert.Empty(report.DeliveredAfterNotSent);
+    }
+
+    private static async Task RestartAsync(ServiceProcess service)
+    {
+        service.Start();
+        await service.WaitReadyAsync(TimeSpan.FromSeconds(60));
+    }
+}
