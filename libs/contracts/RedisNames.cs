@@ -53,7 +53,10 @@ public static class RedisNames
     /// <summary>Set: <c>{gateway}\n{instance}</c> of each retired instance whose connections are still to clean up.</summary>
     public const string RetiredGateways = Prefix + "registry:retired";
 
-    /// <summary>Set: the rooms a connection is a member of.</summary>
+    /// <summary>
+    /// Hash: room to the gateway sequence of the connection's last join of it (positive, a
+    /// member) or leave (negative, a marker that keeps an older report from rejoining it).
+    /// </summary>
     public static string ConnectionRooms(string connectionId) => ConnectionRoomsPrefix + connectionId;
 
     /// <summary>Prefix of <see cref="ConnectionRooms"/>, for scripts that build it.</summary>

@@ -22,6 +22,18 @@ internal sealed class GatewayOptions
     [Range(1, 10_000_000)]
     public int MaxConnections { get; set; } = 10_000;
 
+    /// <summary>
+    /// Frames one connection may have read but not yet handled, while earlier ones wait on a
+    /// router or on presence; more are answered <c>rate_limited</c>. The default holds what the
+    /// rate limit lets in during the longest wait (a shard moving between routers).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxPendingFrames { get; set; } = 256;
+
+    /// <summary>Bytes of frames one connection may have waiting to be handled; more are answered <c>rate_limited</c>.</summary>
+    [Range(65_536, 1_073_741_824)]
+    public int MaxPendingBytes { get; set; } = 1024 * 1024;
+
     /// <summary>Frames queued for one client; a client that lets it fill up is disconnected with 1008.</summary>
     [Range(16, 1_000_000)]
     public int OutboundQueueCapacity { get; set; } = 1024;

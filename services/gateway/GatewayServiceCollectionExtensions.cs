@@ -35,6 +35,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<Acknowledgements>();
         services.AddSingleton<IInboundPublisher, RedisInboundPublisher>();
         services.AddSingleton<RateLimiter>();
+        services.AddSingleton<FrameAdmission>();
         services.AddSingleton<ClientCommandHandler>();
         services.AddSingleton<ConnectionEndpoint>();
 

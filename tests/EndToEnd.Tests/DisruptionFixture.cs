@@ -15,6 +15,7 @@ public sealed class DisruptionFixture() : ChatStackFixture("dis", Settings, pres
         ["Gateway__MaxConnections"] = MaxConnections.ToString(),
         ["Gateway__KeepAliveInterval"] = KeepAlive.ToString(),
         ["Gateway__KeepAliveTimeout"] = KeepAlive.ToString(),
+        ["Logging__LogLevel__ChatPlatform"] = "Debug",
     };
 }
 

@@ -127,7 +127,7 @@ public sealed class RegistrySyncTests(ServersFixture servers) : IAsyncLifetime
 
         await _registry.SyncAsync(Report(gateway, instance, 1, ("a", "alice", 1, ["kitchen"])), Ttl, Ttl);
 
-        Assert.Equal(["kitchen"], (await Database.SetMembersAsync(RedisNames.ConnectionRooms("a"))).Select(room => (string)room!));
+        Assert.Equal(["kitchen"], (await Database.HashGetAllAsync(RedisNames.ConnectionRooms("a"))).Where(entry => (long)entry.Value > 0).Select(entry => (string)entry.Name!));
         Assert.False(await Database.HashExistsAsync(RedisNames.RoomMembers("lobby"), "a"));
         await _changes.SyncAsync();
         Assert.Equal(["L a lobby"], _changes.Since(mark).Select(Describe));
@@ -162,6 +162,44 @@ public sealed class RegistrySyncTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(334, await Database.HashLengthAsync(RedisNames.RoomMembers("lobby")));
     }
 
+    [Fact]
+    public async Task A_report_taken_before_a_join_does_not_undo_it()
+    {
+        var (gateway, instance) = NewGateway();
+        await RegisterAsync(gateway, instance, "a", "alice", 1);
+        Assert.True(await _registry.JoinAsync(new JoinRoom(gateway, instance, "a", "alice", "lobby", 5)));
+
+        await _registry.SyncAsync(Report(gateway, instance, 3, ("a", "alice", 1, [])), Ttl, Ttl);
+
+        Assert.True(await Database.HashExistsAsync(RedisNames.RoomMembers("lobby"), "a"));
+    }
+
+    [Fact]
+    public async Task A_report_taken_before_a_leave_does_not_rejoin_the_room()
+    {
+        var (gateway, instance) = NewGateway();
+        await RegisterAsync(gateway, instance, "a", "alice", 1, "lobby");
+        await _registry.LeaveAsync(new LeaveRoom(gateway, "a", "lobby", 5));
+
+        await _registry.SyncAsync(Report(gateway, instance, 3, ("a", "alice", 1, ["lobby"])), Ttl, Ttl);
+
+        Assert.False(await Database.HashExistsAsync(RedisNames.RoomMembers("lobby"), "a"));
+    }
+
+    [Fact]
+    public async Task A_join_older_than_the_last_leave_is_ignored()
+    {
+        var (gateway, instance) = NewGateway();
+        await RegisterAsync(gateway, instance, "a", "alice", 1);
+        Assert.True(await _registry.JoinAsync(new JoinRoom(gateway, instance, "a", "alice", "lobby", 2)));
+        await _registry.LeaveAsync(new LeaveRoom(gateway, "a", "lobby", 4));
+
+        // The first join, delivered again late.
+        Assert.True(await _registry.JoinAsync(new JoinRoom(gateway, instance, "a", "alice", "lobby", 2)));
+
+        Assert.False(await Database.HashExistsAsync(RedisNames.RoomMembers("lobby"), "a"));
+    }
+
     /// <summary>The left events announced, once the first has arrived and a moment for any second one.</summary>
     private async Task<List<(string Gateway, MembershipEvent Event)>> LeftAsync()
     {
@@ -175,7 +213,7 @@ public sealed class RegistrySyncTests(ServersFixture servers) : IAsyncLifetime
         Assert.Equal(RegistrationResult.Registered, await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, user, sequence), Ttl));
         foreach (var room in rooms)
         {
-            Assert.True(await _registry.JoinAsync(new JoinRoom(gateway, instance, connection, user, room)));
+            Assert.True(await _registry.JoinAsync(new JoinRoom(gateway, instance, connection, user, room, sequence)));
         }
     }
 

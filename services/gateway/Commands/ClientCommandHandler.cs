@@ -12,7 +12,8 @@ namespace ChatPlatform.Gateway.Commands;
 
 /// <summary>
 /// Acts on one frame from a client: every frame gets exactly one answer, now or later. Frames
-/// of one connection are handled one at a time, in order.
+/// of one connection are handled one at a time, in order, after <see cref="FrameAdmission"/>
+/// let them in.
 /// </summary>
 internal sealed class ClientCommandHandler(
     GatewayIdentity identity,
@@ -22,7 +23,6 @@ internal sealed class ClientCommandHandler(
     PendingRequests pending,
     Acknowledgements acknowledgements,
     IOptions<GatewayOptions> options,
-    IOptions<RateLimitOptions> rateLimits,
     IOptions<ShardingOptions> sharding,
     GatewayMetrics metrics,
     TimeProvider time,
@@ -30,27 +30,13 @@ internal sealed class ClientCommandHandler(
 {
     private readonly int _shardCount = sharding.Value.ShardCount;
     private readonly GatewayOptions _options = options.Value;
-    private readonly string _rateLimited =
-        $"too many frames: at most {rateLimits.Value.FramesPerSecond:0.##} a second, in bursts of up to {rateLimits.Value.Burst}; this one was dropped";
 
     /// <param name="frame">Valid only until this returns.</param>
     public async Task HandleAsync(ClientConnection connection, ReadOnlyMemory<byte> frame)
     {
-        var parsed = ClientFrameParser.TryParse(frame, out var command, out var error);
-        switch (connection.RateLimit?.Check() ?? RateDecision.Allow)
+        if (!ClientFrameParser.TryParse(frame, out var command, out var error))
         {
-            case RateDecision.Refuse:
-                Reject(connection, new ProtocolError(command?.RequestId ?? error?.RequestId, ErrorCodes.RateLimited, _rateLimited));
-                return;
-            case RateDecision.Close:
-                metrics.ErrorSent("rate_limit_close");
-                connection.Close(System.Net.WebSockets.WebSocketCloseStatus.PolicyViolation, "rate limit exceeded", drain: true);
-                return;
-        }
-
-        if (!parsed)
-        {
-            Reject(connection, error!);
+            Reject(connection, error);
             return;
         }
 
@@ -113,7 +99,7 @@ internal sealed class ClientCommandHandler(
 
     /// <summary>
     /// Publishes on the connection's shard and leaves the answer to the router. Awaited before
-    /// the next frame is read: a connection's frames reach the router in order.
+    /// the next frame is handled: a connection's frames reach the router in order.
     /// </summary>
     private async Task PublishAsync(ClientConnection connection, string key, byte[] payload, PendingRequest request)
     {
@@ -145,7 +131,7 @@ internal sealed class ClientCommandHandler(
         }
 
         // Local first, so nothing routed to the room after presence answers can miss it.
-        if (!connections.Join(connection, join.Room))
+        if (!connections.Join(connection, join.Room, out var sequence))
         {
             connection.TrySend(ServerFrames.RoomAck(join.RequestId, join.Room));
             return;
@@ -154,7 +140,7 @@ internal sealed class ClientCommandHandler(
         var problem = "presence no longer knows this connection; reconnect";
         try
         {
-            if (await presence.JoinAsync(connection, join.Room, CancellationToken.None))
+            if (await presence.JoinAsync(connection, join.Room, sequence, CancellationToken.None))
             {
                 connection.TrySend(ServerFrames.RoomAck(join.RequestId, join.Room));
                 return;
@@ -165,14 +151,14 @@ internal sealed class ClientCommandHandler(
             problem = $"{exception.Message}; not joined";
         }
 
-        connections.Leave(connection, join.Room);
+        connections.Leave(connection, join.Room, out _);
         Reject(connection, new ProtocolError(join.RequestId, ErrorCodes.Unavailable, problem));
     }
 
     private async Task LeaveAsync(ClientConnection connection, LeaveCommand leave)
     {
         // Local first: the client stops getting the room's messages at once.
-        if (!connections.Leave(connection, leave.Room))
+        if (!connections.Leave(connection, leave.Room, out var sequence))
         {
             connection.TrySend(ServerFrames.RoomAck(leave.RequestId, leave.Room));
             return;
@@ -180,13 +166,13 @@ internal sealed class ClientCommandHandler(
 
         try
         {
-            await presence.LeaveAsync(connection, leave.Room, CancellationToken.None);
+            await presence.LeaveAsync(connection, leave.Room, sequence, CancellationToken.None);
             connection.TrySend(ServerFrames.RoomAck(leave.RequestId, leave.Room));
         }
         catch (PresenceUnavailableException exception)
         {
             // Still a member for everyone else, so a member here too; the client may try again.
-            connections.Join(connection, leave.Room);
+            connections.Join(connection, leave.Room, out _);
             Reject(connection, new ProtocolError(leave.RequestId, ErrorCodes.Unavailable, $"{exception.Message}; not left"));
         }
     }

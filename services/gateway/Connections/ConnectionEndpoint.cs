@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
@@ -19,6 +20,7 @@ internal sealed class ConnectionEndpoint(
     LocalConnections connections,
     IPresenceClient presence,
     ClientCommandHandler commands,
+    FrameAdmission admission,
     GatewayLifecycle lifecycle,
     GatewayChannelListener listener,
     IConnectionMultiplexer redis,
@@ -132,8 +134,10 @@ internal sealed class ConnectionEndpoint(
     private async Task RunAsync(ClientConnection connection, WebSocket socket)
     {
         var welcome = ServerFrames.Welcome(connection.Id, connection.UserId, identity.Id);
+        var (queue, budget) = admission.CreateQueue();
         var sending = connection.RunSenderAsync(socket, welcome);
-        var receiving = ReceiveAsync(connection, socket);
+        var handling = HandleAllAsync(connection, queue.Reader);
+        var receiving = ReceiveAsync(connection, socket, queue.Writer, budget);
         await Task.WhenAny(sending, receiving);
 
         // Whichever side ended first, finish the close handshake (a no-op if already closing),
@@ -146,10 +150,16 @@ internal sealed class ConnectionEndpoint(
         }
 
         await both;
+
+        // Frames read before the close are still acted on; their answers have nowhere to go.
+        await handling;
     }
 
-    /// <summary>Reads until the client's close frame arrives or the socket fails; never throws.</summary>
-    private async Task ReceiveAsync(ClientConnection connection, WebSocket socket)
+    /// <summary>
+    /// Reads until the client's close frame arrives or the socket fails, admitting text frames
+    /// to the handling queue; never waits for them to be handled, and never throws.
+    /// </summary>
+    private async Task ReceiveAsync(ClientConnection connection, WebSocket socket, ChannelWriter<QueuedFrame> queue, FrameQueueBudget budget)
     {
         using var reader = new FrameReader(_options.MaxFrameBytes);
         try
@@ -180,7 +190,7 @@ internal sealed class ConnectionEndpoint(
                         connection.Close(WebSocketCloseStatus.MessageTooBig, $"frame exceeds {_options.MaxFrameBytes} bytes", drain: true);
                         break;
                     default:
-                        await HandleFrameAsync(connection, result.Frame);
+                        admission.Admit(connection, result.Frame, queue, budget);
                         break;
                 }
             }
@@ -194,20 +204,32 @@ internal sealed class ConnectionEndpoint(
             Log.ConnectionFailed(logger, connection.Id, exception);
             connection.Close(WebSocketCloseStatus.InternalServerError, "internal error", drain: true);
         }
+        finally
+        {
+            queue.TryComplete();
+        }
     }
 
-    private async Task HandleFrameAsync(ClientConnection connection, ReadOnlyMemory<byte> frame)
+    /// <summary>Handles the connection's admitted frames one at a time, in order.</summary>
+    private async Task HandleAllAsync(ClientConnection connection, ChannelReader<QueuedFrame> queue)
     {
-        try
+        await foreach (var frame in queue.ReadAllAsync())
         {
-            await commands.HandleAsync(connection, frame);
-        }
-        catch (Exception exception)
-        {
-            // A fault in handling one frame is answered, and the connection lives on.
-            Log.FrameFailed(logger, connection.Id, exception);
-            metrics.ErrorSent(ErrorCodes.Internal);
-            connection.TrySend(ServerFrames.Error(null, ErrorCodes.Internal, "the gateway failed to handle this frame"));
+            try
+            {
+                await commands.HandleAsync(connection, frame.Frame);
+            }
+            catch (Exception exception)
+            {
+                // A fault in handling one frame is answered, and the connection lives on.
+                Log.FrameFailed(logger, connection.Id, exception);
+                metrics.ErrorSent(ErrorCodes.Internal);
+                connection.TrySend(ServerFrames.Error(null, ErrorCodes.Internal, "the gateway failed to handle this frame"));
+            }
+            finally
+            {
+                frame.Release();
+            }
         }
     }
 

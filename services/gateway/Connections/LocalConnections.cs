@@ -38,8 +38,8 @@ internal sealed class LocalConnections
 
     /// <summary>
     /// Every connection with its rooms, and the highest sequence given out so far. Taken under
-    /// the same lock as <see cref="Add"/>, so every open connection with a sequence up to that
-    /// one is in the list.
+    /// the same lock as <see cref="Add"/>, <see cref="Join"/> and <see cref="Leave"/>, so the list
+    /// holds every connection and membership change up to that sequence, and none after it.
     /// </summary>
     public (long UpToSequence, List<GatewayConnection> Connections) Report()
     {
@@ -70,31 +70,37 @@ internal sealed class LocalConnections
         }
     }
 
+    /// <summary>Makes the connection a member here; the change gets the next sequence, for presence.</summary>
     /// <returns>False if it already was a member.</returns>
-    public bool Join(ClientConnection connection, string room)
+    public bool Join(ClientConnection connection, string room, out long sequence)
     {
         lock (_gate)
         {
+            sequence = 0;
             if (!connection.Rooms.Add(room))
             {
                 return false;
             }
 
+            sequence = ++_sequence;
             Append(_byRoom, room, connection);
             return true;
         }
     }
 
+    /// <summary>Ends the connection's membership here; the change gets the next sequence, for presence.</summary>
     /// <returns>False if it was not a member.</returns>
-    public bool Leave(ClientConnection connection, string room)
+    public bool Leave(ClientConnection connection, string room, out long sequence)
     {
         lock (_gate)
         {
+            sequence = 0;
             if (!connection.Rooms.Remove(room))
             {
                 return false;
             }
 
+            sequence = ++_sequence;
             Without(_byRoom, room, connection);
             return true;
         }

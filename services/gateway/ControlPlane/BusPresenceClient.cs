@@ -58,14 +58,14 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
         }
     }
 
-    public async Task<bool> JoinAsync(ClientConnection connection, string room, CancellationToken cancellationToken) =>
+    public async Task<bool> JoinAsync(ClientConnection connection, string room, long sequence, CancellationToken cancellationToken) =>
         (await RequestAsync<JoinRoom, RoomJoined>(
             _join,
-            new JoinRoom(_identity.Id, _identity.Instance, connection.Id, connection.UserId, room),
+            new JoinRoom(_identity.Id, _identity.Instance, connection.Id, connection.UserId, room, sequence),
             cancellationToken)).Accepted;
 
-    public Task LeaveAsync(ClientConnection connection, string room, CancellationToken cancellationToken) =>
-        RequestAsync<LeaveRoom, RoomLeft>(_leave, new LeaveRoom(_identity.Id, connection.Id, room), cancellationToken);
+    public Task LeaveAsync(ClientConnection connection, string room, long sequence, CancellationToken cancellationToken) =>
+        RequestAsync<LeaveRoom, RoomLeft>(_leave, new LeaveRoom(_identity.Id, connection.Id, room, sequence), cancellationToken);
 
     private static async Task<TResponse> RequestAsync<TRequest, TResponse>(IRequestClient<TRequest> client, TRequest request, CancellationToken cancellationToken)
         where TRequest : class

@@ -24,9 +24,10 @@ internal sealed class GatewayHeartbeat(
         do
         {
             var registered = connections.RegisteredCount;
+            var registering = connections.Count - registered;
             if (await presence.RecordHeartbeatAsync(connections.Count, stoppingToken) is { Accepted: true } answer)
             {
-                reconciler.Compare(answer.RegisteredConnections, registered, presence.QueuedCloseReports);
+                reconciler.Compare(answer.RegisteredConnections, registered, registering + presence.QueuedCloseReports);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));

@@ -33,11 +33,12 @@ internal interface IPresenceClient
     Task ReportStoppedAsync(CancellationToken cancellationToken);
 
     /// <summary>Makes the connection a member of the room; completes once routers route the room's messages to it.</summary>
+    /// <param name="sequence">The sequence <see cref="LocalConnections.Join"/> gave the change.</param>
     /// <returns>False when presence no longer knows the connection.</returns>
     /// <exception cref="PresenceUnavailableException">Presence did not answer in time.</exception>
-    Task<bool> JoinAsync(ClientConnection connection, string room, CancellationToken cancellationToken);
+    Task<bool> JoinAsync(ClientConnection connection, string room, long sequence, CancellationToken cancellationToken);
 
     /// <summary>Ends the connection's membership of the room.</summary>
     /// <exception cref="PresenceUnavailableException">Presence did not answer in time.</exception>
-    Task LeaveAsync(ClientConnection connection, string room, CancellationToken cancellationToken);
+    Task LeaveAsync(ClientConnection connection, string room, long sequence, CancellationToken cancellationToken);
 }

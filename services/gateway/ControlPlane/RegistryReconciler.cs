@@ -28,11 +28,14 @@ internal sealed class RegistryReconciler(
     private int _disagreements;
 
     /// <summary>Compares a heartbeat answer with what the gateway held when it asked.</summary>
-    /// <param name="queuedCloses">Close reports not yet published: the registry may still hold those.</param>
-    public void Compare(long registryCount, int registeredHere, int queuedCloses)
+    /// <param name="inFlight">
+    /// Registrations presence may have made but not yet confirmed, and close reports not yet
+    /// published: the registry may hold up to that many more than the gateway counts.
+    /// </param>
+    public void Compare(long registryCount, int registeredHere, int inFlight)
     {
         // Short of entries is never in flight: a connection is counted here only once presence has it.
-        var disagree = registryCount < registeredHere || registryCount > registeredHere + queuedCloses;
+        var disagree = registryCount < registeredHere || registryCount > registeredHere + inFlight;
         if (!disagree)
         {
             _disagreements = 0;

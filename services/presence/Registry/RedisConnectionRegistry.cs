@@ -52,10 +52,10 @@ internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis) : IC
         (string?)await RunAsync(
             RegistryScripts.Join,
             [RedisNames.GatewayConnections(request.GatewayId)],
-            [request.GatewayId, request.ConnectionId, request.Room]) == "ok";
+            [request.GatewayId, request.ConnectionId, request.Room, request.Sequence]) == "ok";
 
     public Task LeaveAsync(LeaveRoom request) =>
-        RunAsync(RegistryScripts.Leave, [], [request.GatewayId, request.ConnectionId, request.Room]);
+        RunAsync(RegistryScripts.Leave, [], [request.GatewayId, request.ConnectionId, request.Room, request.Sequence]);
 
     public async Task<long> PurgeRetiredAsync(int batchSize)
     {
@@ -93,7 +93,7 @@ internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis) : IC
         var added = 0;
         foreach (var batch in report.Connections.Chunk(SyncBatchSize).DefaultIfEmpty([]))
         {
-            var arguments = new List<RedisValue> { report.GatewayId, report.GatewayInstance, Milliseconds(gatewayTtl) };
+            var arguments = new List<RedisValue> { report.GatewayId, report.GatewayInstance, Milliseconds(gatewayTtl), report.UpToSequence };
             foreach (var connection in batch)
             {
                 arguments.AddRange([connection.ConnectionId, connection.UserId, connection.Sequence, connection.Rooms.Count]);

@@ -48,26 +48,34 @@ internal static class RegistryScripts
           end
         end
 
+        -- The connection's record of a room: the gateway sequence of its last join (positive)
+        -- or leave (negative), or nil.
+        local function record(connection, room)
+          local value = redis.call('HGET', connection_rooms .. connection, room)
+          return value and tonumber(value) or nil
+        end
+
         -- Returns true if the connection was not a member yet. A quiet join (restoring what the
         -- registry lost) announces nothing: nobody joined as far as the members can tell.
-        local function join(gateway, connection, user, room, loud)
+        local function join(gateway, connection, user, room, loud, seq)
           if redis.call('HSETNX', room_prefix .. room .. members_suffix, connection, user) == 0 then return false end
           if redis.call('HINCRBY', room_prefix .. room .. users_suffix, user, 1) == 1 and loud then
             announce(room, 1, user, connection)
           end
           redis.call('HINCRBY', room_prefix .. room .. gateways_suffix, gateway, 1)
           redis.call('SADD', rooms, room)
-          redis.call('SADD', connection_rooms .. connection, room)
+          redis.call('HSET', connection_rooms .. connection, room, seq)
           return true
         end
 
-        -- Returns the member's user id, or false if the connection was not a member.
-        local function leave(gateway, connection, room)
+        -- Returns the member's user id, or false if the connection was not a member. Leaves a
+        -- marker of the leave's sequence either way.
+        local function leave(gateway, connection, room, seq)
+          redis.call('HSET', connection_rooms .. connection, room, -seq)
           local members = room_prefix .. room .. members_suffix
           local user = redis.call('HGET', members, connection)
           if not user then return false end
           redis.call('HDEL', members, connection)
-          redis.call('SREM', connection_rooms .. connection, room)
           local gateways = room_prefix .. room .. gateways_suffix
           if redis.call('HINCRBY', gateways, gateway, -1) <= 0 then redis.call('HDEL', gateways, gateway) end
           local users = room_prefix .. room .. users_suffix
@@ -83,8 +91,9 @@ internal static class RegistryScripts
         end
 
         local function leave_all(gateway, connection)
-          for _, room in ipairs(redis.call('SMEMBERS', connection_rooms .. connection)) do
-            leave(gateway, connection, room)
+          local records = redis.call('HGETALL', connection_rooms .. connection)
+          for i = 1, #records, 2 do
+            if tonumber(records[i + 1]) > 0 then leave(gateway, connection, records[i], 0) end
           end
           redis.call('DEL', connection_rooms .. connection)
         end
@@ -173,21 +182,29 @@ internal static class RegistryScripts
         return expired
         """;
 
-    /// <summary>KEYS gateway connections; ARGV gateway, connection, room. Returns 'ok', or 'unknown' for a connection not registered.</summary>
+    /// <summary>
+    /// KEYS gateway connections; ARGV gateway, connection, room, sequence. Returns 'ok', or
+    /// 'unknown' for a connection not registered. A join older than the room's record (a late
+    /// redelivery) changes nothing.
+    /// </summary>
     public const string Join = Prelude + """
-        local gateway, connection, room = ARGV[12], ARGV[13], ARGV[14]
+        local gateway, connection, room, seq = ARGV[12], ARGV[13], ARGV[14], tonumber(ARGV[15])
         local user = redis.call('HGET', KEYS[6], connection)
         if not user then return 'unknown' end
-        if join(gateway, connection, user, room, true) then
+        local last = record(connection, room)
+        if last and math.abs(last) > seq then return 'ok' end
+        if join(gateway, connection, user, room, true, seq) then
           publish('J\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
         end
         return 'ok'
         """;
 
-    /// <summary>ARGV gateway, connection, room.</summary>
+    /// <summary>ARGV gateway, connection, room, sequence. A leave older than the room's record changes nothing.</summary>
     public const string Leave = Prelude + """
-        local gateway, connection, room = ARGV[12], ARGV[13], ARGV[14]
-        local user = leave(gateway, connection, room)
+        local gateway, connection, room, seq = ARGV[12], ARGV[13], ARGV[14], tonumber(ARGV[15])
+        local last = record(connection, room)
+        if last and math.abs(last) > seq then return 'ok' end
+        local user = leave(gateway, connection, room, seq)
         if user then
           publish('L\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
         end
@@ -219,21 +236,22 @@ internal static class RegistryScripts
         """;
 
     /// <summary>
-    /// KEYS gateway connections, sequences; ARGV gateway, instance, lease ms, then per connection:
-    /// id, user, sequence, room count, rooms. Makes the registry hold each reported connection
-    /// (unless it closed) with exactly its reported rooms: a membership the registry lost comes
-    /// back quietly, one the gateway no longer has is left (and announced, as a lost leave
-    /// would have been). Returns the connections added, or -1 for a replaced instance.
+    /// KEYS gateway connections, sequences; ARGV gateway, instance, lease ms, the report's last
+    /// sequence, then per connection: id, user, sequence, room count, rooms. Makes the registry
+    /// hold each reported connection (unless it closed) with its reported rooms, except where
+    /// a join or leave newer than the report has been recorded since: a membership the registry
+    /// lost comes back quietly; one the gateway no longer has is left, and announced as a lost
+    /// leave would have been. Returns the connections added, or -1 for a replaced instance.
     /// </summary>
     public const string SyncBatch = Prelude + """
-        local gateway, instance, lease = ARGV[12], ARGV[13], tonumber(ARGV[14])
+        local gateway, instance, lease, upto = ARGV[12], ARGV[13], tonumber(ARGV[14]), tonumber(ARGV[15])
         if not claim(gateway, instance) then return -1 end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
-        local added, i = 0, 15
+        local added, i = 0, 16
         while i <= #ARGV do
           local connection, user, seq, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
-          local rooms = {}
-          for r = 1, count do rooms[ARGV[i + 3 + r]] = true end
+          local reported = {}
+          for r = 1, count do reported[ARGV[i + 3 + r]] = true end
           i = i + 4 + count
           if redis.call('EXISTS', closed_prefix .. connection) == 0 then
             if redis.call('HSETNX', KEYS[6], connection, user) == 1 then
@@ -241,13 +259,18 @@ internal static class RegistryScripts
               publish('+\n' .. gateway .. '\n' .. connection .. '\n' .. user)
               added = added + 1
             end
-            for _, room in ipairs(redis.call('SMEMBERS', connection_rooms .. connection)) do
-              if not rooms[room] and leave(gateway, connection, room) then
+            local records = redis.call('HGETALL', connection_rooms .. connection)
+            local known = {}
+            for r = 1, #records, 2 do
+              local room, value = records[r], tonumber(records[r + 1])
+              known[room] = value
+              if value > 0 and value <= upto and not reported[room] and leave(gateway, connection, room, upto) then
                 publish('L\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
               end
             end
-            for room in pairs(rooms) do
-              if join(gateway, connection, user, room, false) then
+            for room in pairs(reported) do
+              local value = known[room]
+              if (value == nil or (value < 0 and -value <= upto)) and join(gateway, connection, user, room, false, upto) then
                 publish('J\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
               end
             end

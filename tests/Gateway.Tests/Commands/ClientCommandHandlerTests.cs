@@ -567,7 +567,6 @@ public sealed class ClientCommandHandlerTests : IDisposable
             _pending,
             _acknowledgements,
             gatewayOptions,
-            Options.Create(new RateLimitOptions()),
             Options.Create(new ShardingOptions { ShardCount = ShardCount }),
             metrics,
             _time,

@@ -138,7 +138,7 @@ public sealed class LocalConnectionsTests
     {
         var connection = Added("c-1", "alice");
 
-        Assert.True(_connections.Join(connection, "lobby"));
+        Assert.True(_connections.Join(connection, "lobby", out _));
 
         Assert.Same(connection, Assert.Single(_connections.Resolve(MessageTarget.Room("lobby"))));
         Assert.True(_connections.IsMember(connection, "lobby"));
@@ -149,7 +149,7 @@ public sealed class LocalConnectionsTests
     public void A_room_no_one_joined_resolves_to_no_one()
     {
         var connection = Added("c-1", "alice");
-        _connections.Join(connection, "lobby");
+        _connections.Join(connection, "lobby", out _);
 
         Assert.Empty(_connections.Resolve(MessageTarget.Room("kitchen")));
         Assert.False(_connections.IsMember(connection, "kitchen"));
@@ -159,9 +159,9 @@ public sealed class LocalConnectionsTests
     public void Joining_a_room_twice_changes_nothing()
     {
         var connection = Added("c-1", "alice");
-        _connections.Join(connection, "lobby");
+        _connections.Join(connection, "lobby", out _);
 
-        Assert.False(_connections.Join(connection, "lobby"));
+        Assert.False(_connections.Join(connection, "lobby", out _));
 
         Assert.Same(connection, Assert.Single(_connections.Resolve(MessageTarget.Room("lobby"))));
         Assert.Equal(1, _connections.RoomCount(connection));
@@ -174,10 +174,10 @@ public sealed class LocalConnectionsTests
         var bob = Added("c-2", "bob");
         var bobAgain = Added("c-3", "bob");
         var carol = Added("c-4", "carol");
-        _connections.Join(alice, "lobby");
-        _connections.Join(bob, "lobby");
-        _connections.Join(bobAgain, "lobby");
-        _connections.Join(carol, "kitchen");
+        _connections.Join(alice, "lobby", out _);
+        _connections.Join(bob, "lobby", out _);
+        _connections.Join(bobAgain, "lobby", out _);
+        _connections.Join(carol, "kitchen", out _);
 
         // The caller leaves out the sending connection; the index does not.
         Assert.Equal([alice, bob, bobAgain], _connections.Resolve(MessageTarget.Room("lobby")));
@@ -190,7 +190,7 @@ public sealed class LocalConnectionsTests
         var first = Added("c-1", "alice");
         var second = Added("c-2", "alice");
 
-        _connections.Join(first, "lobby");
+        _connections.Join(first, "lobby", out _);
 
         Assert.Equal([first], _connections.Resolve(MessageTarget.Room("lobby")));
         Assert.False(_connections.IsMember(second, "lobby"));
@@ -202,10 +202,10 @@ public sealed class LocalConnectionsTests
     {
         var connection = Added("c-1", "alice");
 
-        _connections.Join(connection, "a");
-        _connections.Join(connection, "b");
-        _connections.Join(connection, "c");
-        _connections.Leave(connection, "b");
+        _connections.Join(connection, "a", out _);
+        _connections.Join(connection, "b", out _);
+        _connections.Join(connection, "c", out _);
+        _connections.Leave(connection, "b", out _);
 
         Assert.Equal(2, _connections.RoomCount(connection));
         Assert.True(_connections.IsMember(connection, "a"));
@@ -218,10 +218,10 @@ public sealed class LocalConnectionsTests
     {
         var alice = Added("c-1", "alice");
         var bob = Added("c-2", "bob");
-        _connections.Join(alice, "lobby");
-        _connections.Join(bob, "lobby");
+        _connections.Join(alice, "lobby", out _);
+        _connections.Join(bob, "lobby", out _);
 
-        Assert.True(_connections.Leave(alice, "lobby"));
+        Assert.True(_connections.Leave(alice, "lobby", out _));
 
         Assert.Equal([bob], _connections.Resolve(MessageTarget.Room("lobby")));
         Assert.False(_connections.IsMember(alice, "lobby"));
@@ -232,9 +232,9 @@ public sealed class LocalConnectionsTests
     public void When_the_last_member_leaves_the_room_resolves_to_no_one()
     {
         var connection = Added("c-1", "alice");
-        _connections.Join(connection, "lobby");
+        _connections.Join(connection, "lobby", out _);
 
-        _connections.Leave(connection, "lobby");
+        _connections.Leave(connection, "lobby", out _);
 
         Assert.Empty(_connections.Resolve(MessageTarget.Room("lobby")));
     }
@@ -244,11 +244,11 @@ public sealed class LocalConnectionsTests
     {
         var alice = Added("c-1", "alice");
         var bob = Added("c-2", "bob");
-        _connections.Join(bob, "lobby");
-        _connections.Join(alice, "kitchen");
+        _connections.Join(bob, "lobby", out _);
+        _connections.Join(alice, "kitchen", out _);
 
-        Assert.False(_connections.Leave(alice, "lobby"));
-        Assert.False(_connections.Leave(alice, "nowhere"));
+        Assert.False(_connections.Leave(alice, "lobby", out _));
+        Assert.False(_connections.Leave(alice, "nowhere", out _));
 
         Assert.Equal([bob], _connections.Resolve(MessageTarget.Room("lobby")));
         Assert.Equal([alice], _connections.Resolve(MessageTarget.Room("kitchen")));
@@ -259,10 +259,10 @@ public sealed class LocalConnectionsTests
     public void A_room_can_be_joined_again_after_leaving_it()
     {
         var connection = Added("c-1", "alice");
-        _connections.Join(connection, "lobby");
-        _connections.Leave(connection, "lobby");
+        _connections.Join(connection, "lobby", out _);
+        _connections.Leave(connection, "lobby", out _);
 
-        Assert.True(_connections.Join(connection, "lobby"));
+        Assert.True(_connections.Join(connection, "lobby", out _));
 
         Assert.Equal([connection], _connections.Resolve(MessageTarget.Room("lobby")));
     }
@@ -272,9 +272,9 @@ public sealed class LocalConnectionsTests
     {
         var alice = Added("c-1", "alice");
         var bob = Added("c-2", "bob");
-        _connections.Join(alice, "lobby");
-        _connections.Join(alice, "kitchen");
-        _connections.Join(bob, "lobby");
+        _connections.Join(alice, "lobby", out _);
+        _connections.Join(alice, "kitchen", out _);
+        _connections.Join(bob, "lobby", out _);
 
         _connections.Remove(alice);
 
@@ -289,7 +289,7 @@ public sealed class LocalConnectionsTests
     public void Removing_a_connection_that_is_not_there_leaves_the_rooms_alone()
     {
         var connection = Added("c-1", "alice");
-        _connections.Join(connection, "lobby");
+        _connections.Join(connection, "lobby", out _);
 
         _connections.Remove(Connection("c-9", "alice"));
         Assert.Equal([connection], _connections.Resolve(MessageTarget.Room("lobby")));
@@ -305,13 +305,13 @@ public sealed class LocalConnectionsTests
     public void Room_names_are_case_sensitive_and_distinct_from_user_names_and_connection_ids()
     {
         var connection = Added("lobby", "lobby");
-        _connections.Join(connection, "lobby");
+        _connections.Join(connection, "lobby", out _);
 
         Assert.Empty(_connections.Resolve(MessageTarget.Room("Lobby")));
         Assert.Same(connection, Assert.Single(_connections.Resolve(MessageTarget.Room("lobby"))));
         Assert.False(_connections.IsMember(connection, "LOBBY"));
 
-        _connections.Leave(connection, "lobby");
+        _connections.Leave(connection, "lobby", out _);
 
         Assert.Same(connection, Assert.Single(_connections.Resolve(MessageTarget.User("lobby"))));
         Assert.Same(connection, Assert.Single(_connections.Resolve(MessageTarget.Connection("lobby"))));
@@ -322,11 +322,11 @@ public sealed class LocalConnectionsTests
     {
         var first = Added("c-1", "alice");
         var second = Added("c-2", "bob");
-        _connections.Join(first, "lobby");
+        _connections.Join(first, "lobby", out _);
         var resolved = _connections.Resolve(MessageTarget.Room("lobby"));
 
-        _connections.Join(second, "lobby");
-        _connections.Leave(first, "lobby");
+        _connections.Join(second, "lobby", out _);
+        _connections.Leave(first, "lobby", out _);
         _connections.Remove(second);
 
         Assert.Equal([first], resolved);
@@ -338,7 +338,7 @@ public sealed class LocalConnectionsTests
         var alice = Added("c-1", "alice");
         var aliceAgain = Added("c-2", "alice");
         var bob = Added("c-3", "bob");
-        _connections.Join(bob, "lobby");
+        _connections.Join(bob, "lobby", out _);
 
         var everyone = _connections.Resolve(MessageTarget.Everyone);
 
@@ -375,13 +375,13 @@ public sealed class LocalConnectionsTests
     {
         var all = Enumerable.Range(0, 1_000).Select(i => Added($"c-{i}", $"user{i % 7}")).ToArray();
 
-        Parallel.ForEach(all, connection => _connections.Join(connection, "lobby"));
+        Parallel.ForEach(all, connection => _connections.Join(connection, "lobby", out _));
         Parallel.For(0, all.Length / 2, i =>
         {
-            _connections.Leave(all[i * 2], "lobby");
+            _connections.Leave(all[i * 2], "lobby", out _);
             _connections.Remove(all[(i * 2) + 1]);
         });
-        Parallel.For(0, all.Length / 4, i => _connections.Join(all[i * 4], "lobby"));
+        Parallel.For(0, all.Length / 4, i => _connections.Join(all[i * 4], "lobby", out _));
 
         var expected = all.Where((_, i) => i % 4 == 0).ToHashSet();
         var members = _connections.Resolve(MessageTarget.Room("lobby"));

@@ -50,13 +50,13 @@ internal sealed class RecordingPresenceClient : IPresenceClient
         return Task.CompletedTask;
     }
 
-    public Task<bool> JoinAsync(ClientConnection connection, string room, CancellationToken cancellationToken)
+    public Task<bool> JoinAsync(ClientConnection connection, string room, long sequence, CancellationToken cancellationToken)
     {
         Calls.Enqueue(("join", connection.Id, room));
         return OnJoin(connection, room);
     }
 
-    public Task LeaveAsync(ClientConnection connection, string room, CancellationToken cancellationToken)
+    public Task LeaveAsync(ClientConnection connection, string room, long sequence, CancellationToken cancellationToken)
     {
         Calls.Enqueue(("leave", connection.Id, room));
         return OnLeave(connection, room);
