@@ -4,8 +4,9 @@ namespace ChatPlatform.EndToEnd.Tests;
 
 /// <summary>
 /// The platform as the local stack runs it: presence, two routers, two gateways, default
-/// settings but for sending to everyone turned on and a rate limit high enough for bursts of
-/// test traffic, exporting telemetry to a collector the tests can read.
+/// settings but for sending to everyone turned on, and a rate limit and handling queue large
+/// enough for bursts of test traffic (thousands of frames back to back), exporting telemetry to
+/// a collector the tests can read.
 /// </summary>
 public sealed class StackFixture : ChatStackFixture
 {
@@ -20,6 +21,8 @@ public sealed class StackFixture : ChatStackFixture
             ["Gateway__AllowBroadcast"] = "true",
             ["Gateway__RateLimit__FramesPerSecond"] = "100000",
             ["Gateway__RateLimit__Burst"] = "100000",
+            ["Gateway__MaxPendingFrames"] = "100000",
+            ["Gateway__MaxPendingBytes"] = "1073741824",
         }) => Telemetry = telemetry;
 
     public OtlpCollector Telemetry { get; }
