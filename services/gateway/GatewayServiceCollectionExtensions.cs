@@ -1,3 +1,4 @@
+using ChatPlatform.Gateway.Authentication;
 using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.ControlPlane;
@@ -16,6 +17,13 @@ internal static class GatewayServiceCollectionExtensions
             .BindConfiguration(GatewayOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+
+        services.AddOptions<AuthOptions>()
+            .BindConfiguration(AuthOptions.Section)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
+        services.AddSingleton<UpgradeAuthenticator>();
+        services.AddSingleton<OriginPolicy>();
 
         services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.Section)

@@ -20,6 +20,12 @@ internal static partial class Log
     [LoggerMessage(4006, LogLevel.Information, "Shutting down: closing {Count} connections")]
     public static partial void ClosingConnections(ILogger logger, int count);
 
+    [LoggerMessage(4007, LogLevel.Information, "Refused an upgrade: {Reason}")]
+    public static partial void AuthenticationRefused(ILogger logger, string reason);
+
+    [LoggerMessage(4008, LogLevel.Information, "Refused an upgrade from origin {Origin}")]
+    public static partial void OriginRefused(ILogger logger, string origin);
+
     [LoggerMessage(4010, LogLevel.Warning, "Publishing message {MessageId} failed: {Reason}")]
     public static partial void PublishFailed(ILogger logger, string messageId, string reason);
 

@@ -40,12 +40,23 @@ public sealed class ChatStack : IAsyncDisposable
 
         Dictionary<string, string?> Environment(params (string Key, string Value)[] extra)
         {
-            var environment = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
+            // Development users unless a test configures tokens: most tests connect as ?user=NAME.
+            var environment = new Dictionary<string, string?> { ["Auth__AllowDevelopmentUsers"] = "true" };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                environment[key] = value;
+            }
+
+            foreach (var (key, value) in new Dictionary<string, string?>
             {
                 ["Redis__ConnectionString"] = redis.ConnectionString,
                 ["RabbitMq__Host"] = "127.0.0.1",
                 ["RabbitMq__Port"] = rabbitMq.Port.ToString(),
-            };
+            })
+            {
+                environment[key] = value;
+            }
+
             foreach (var (key, value) in extra)
             {
                 environment[key] = value;

@@ -1,5 +1,6 @@
 using ChatPlatform.Contracts;
 using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.Gateway.Authentication;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
@@ -23,13 +24,17 @@ internal sealed class ClientCommandHandler(
     PendingRequests pending,
     Acknowledgements acknowledgements,
     IOptions<GatewayOptions> options,
+    IOptions<AuthOptions> auth,
     IOptions<ShardingOptions> sharding,
     GatewayMetrics metrics,
     TimeProvider time,
     ILogger<ClientCommandHandler> logger)
 {
     private readonly int _shardCount = sharding.Value.ShardCount;
+    private const string PrivatePrefix = "private:";
+
     private readonly GatewayOptions _options = options.Value;
+    private readonly string _adminRole = auth.Value.Jwt.AdminRole;
 
     /// <param name="frame">Valid only until this returns.</param>
     public async Task HandleAsync(ClientConnection connection, ReadOnlyMemory<byte> frame)
@@ -71,6 +76,12 @@ internal sealed class ClientCommandHandler(
             return;
         }
 
+        if (send.Target.Kind == TargetKind.Everyone && connection.Grants.Authenticated && !connection.Grants.Roles.Contains(_adminRole))
+        {
+            Reject(connection, new ProtocolError(send.RequestId, ErrorCodes.Forbidden, $"sending to everyone needs the '{_adminRole}' role"));
+            return;
+        }
+
         var receivedAt = time.GetTimestamp();
         var messageId = Guid.CreateVersion7().ToString("N");
         using var activity = GatewayTelemetry.StartSend(messageId, send.Target);
@@ -90,6 +101,12 @@ internal sealed class ClientCommandHandler(
 
     private async Task AskAsync(ClientConnection connection, PresenceCommand query)
     {
+        if (query.Target.Kind == TargetKind.Room && !MayEnter(connection, query.Target.Value))
+        {
+            Reject(connection, new ProtocolError(query.RequestId, ErrorCodes.Forbidden, PrivateRoom(query.Target.Value)));
+            return;
+        }
+
         var receivedAt = time.GetTimestamp();
         var queryId = Guid.CreateVersion7().ToString("N");
         using var activity = GatewayTelemetry.StartPresence(query.Target);
@@ -124,6 +141,12 @@ internal sealed class ClientCommandHandler(
 
     private async Task JoinAsync(ClientConnection connection, JoinCommand join)
     {
+        if (!MayEnter(connection, join.Room))
+        {
+            Reject(connection, new ProtocolError(join.RequestId, ErrorCodes.Forbidden, PrivateRoom(join.Room)));
+            return;
+        }
+
         if (connections.RoomCount(connection) >= _options.MaxRoomsPerConnection && !connections.IsMember(connection, join.Room))
         {
             Reject(connection, new ProtocolError(join.RequestId, ErrorCodes.BadRequest, $"a connection can be in at most {_options.MaxRoomsPerConnection} rooms"));
@@ -176,6 +199,12 @@ internal sealed class ClientCommandHandler(
             Reject(connection, new ProtocolError(leave.RequestId, ErrorCodes.Unavailable, $"{exception.Message}; not left"));
         }
     }
+
+    /// <summary>A <c>private:</c> room is for the users whose token lists it; any other room is for anyone.</summary>
+    private static bool MayEnter(ClientConnection connection, string room) =>
+        !room.StartsWith(PrivatePrefix, StringComparison.Ordinal) || connection.Grants.Rooms.Contains(room);
+
+    private static string PrivateRoom(string room) => $"room {room} is private; it needs a token that lists it";
 
     private void Reject(ClientConnection connection, ProtocolError error)
     {

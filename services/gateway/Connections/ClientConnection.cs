@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using ChatPlatform.Gateway.Authentication;
 
 namespace ChatPlatform.Gateway.Connections;
 
@@ -21,11 +22,13 @@ internal sealed class ClientConnection
     private string _closeReason = "";
 
     /// <param name="rateLimit">How many frames it may send; unlimited when null.</param>
-    public ClientConnection(string id, string userId, int queueCapacity, TimeSpan closeTimeout, FrameRateLimit? rateLimit = null)
+    /// <param name="grants">What its token grants; nothing when null (a development user).</param>
+    public ClientConnection(string id, string userId, int queueCapacity, TimeSpan closeTimeout, FrameRateLimit? rateLimit = null, ConnectionGrants? grants = null)
     {
         Id = id;
         UserId = userId;
         RateLimit = rateLimit;
+        Grants = grants ?? ConnectionGrants.None;
         Self = [this];
         _closeTimeout = closeTimeout;
         _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(queueCapacity)
@@ -43,6 +46,8 @@ internal sealed class ClientConnection
     public ClientConnection[] Self { get; }
 
     public FrameRateLimit? RateLimit { get; }
+
+    public ConnectionGrants Grants { get; }
 
     /// <summary>Its place in the order this gateway instance opened connections; set by <see cref="LocalConnections.Add"/>.</summary>
     public long Sequence { get; set; }

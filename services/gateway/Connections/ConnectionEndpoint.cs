@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using ChatPlatform.Gateway.Authentication;
 using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
@@ -26,6 +27,9 @@ internal sealed class ConnectionEndpoint(
     IConnectionMultiplexer redis,
     IBusControl bus,
     RateLimiter rateLimiter,
+    UpgradeAuthenticator authenticator,
+    OriginPolicy origins,
+    TimeProvider time,
     IOptions<GatewayOptions> options,
     GatewayMetrics metrics,
     ILogger<ConnectionEndpoint> logger)
@@ -43,10 +47,18 @@ internal sealed class ConnectionEndpoint(
             return;
         }
 
-        var user = context.Request.Query["user"];
-        if (user.Count != 1 || !NameRules.IsValidUser(user[0]))
+        if (!origins.IsAllowed(context.Request))
         {
-            await RefuseAsync(context, StatusCodes.Status400BadRequest, "bad_user", $"?user= must be 1-{NameRules.MaxUserLength} letters, digits, '-', '_' or '.'");
+            Log.OriginRefused(logger, context.Request.Headers.Origin.ToString());
+            await RefuseAsync(context, StatusCodes.Status403Forbidden, "origin", "this origin may not open connections");
+            return;
+        }
+
+        var authentication = await authenticator.AuthenticateAsync(context.Request);
+        if (authentication.Identity is not { } identity)
+        {
+            Log.AuthenticationRefused(logger, authentication.Reason);
+            await RefuseAsync(context, authentication.Status, authentication.Status == StatusCodes.Status401Unauthorized ? "unauthorized" : "bad_user", authentication.ClientMessage);
             return;
         }
 
@@ -65,7 +77,7 @@ internal sealed class ConnectionEndpoint(
 
         try
         {
-            await OpenAsync(context, user[0]!);
+            await OpenAsync(context, identity);
         }
         finally
         {
@@ -73,9 +85,9 @@ internal sealed class ConnectionEndpoint(
         }
     }
 
-    private async Task OpenAsync(HttpContext context, string user)
+    private async Task OpenAsync(HttpContext context, UpgradeIdentity identity)
     {
-        var connection = new ClientConnection(NewConnectionId(), user, _options.OutboundQueueCapacity, _options.CloseTimeout, rateLimiter.ForConnection());
+        var connection = new ClientConnection(NewConnectionId(), identity.UserId, _options.OutboundQueueCapacity, _options.CloseTimeout, rateLimiter.ForConnection(), identity.Grants);
 
         // Known locally before it is routable, so nothing routed to it can miss it; frames queue
         // until the welcome is out.
@@ -135,6 +147,14 @@ internal sealed class ConnectionEndpoint(
     {
         var welcome = ServerFrames.Welcome(connection.Id, connection.UserId, identity.Id);
         var (queue, budget) = admission.CreateQueue();
+
+        // A connection lives no longer than its token: the client reconnects with a fresh one.
+        using var expiry = connection.Grants.ExpiresAt is { } expiresAt
+            ? new CancellationTokenSource(Clamp(expiresAt - time.GetUtcNow()), time)
+            : new CancellationTokenSource();
+
+        using var expired = expiry.Token.Register(() =>
+            connection.Close(WebSocketCloseStatus.PolicyViolation, "token expired; reconnect with a fresh token", drain: true));
         var sending = connection.RunSenderAsync(socket, welcome);
         var handling = HandleAllAsync(connection, queue.Reader);
         var receiving = ReceiveAsync(connection, socket, queue.Writer, budget);
@@ -259,6 +279,10 @@ internal sealed class ConnectionEndpoint(
 
         return context.Response.WriteAsync(message + "\n");
     }
+
+    /// <summary>Within what a timer takes: from nothing (already expired) to about 49 days.</summary>
+    private static TimeSpan Clamp(TimeSpan delay) =>
+        delay <= TimeSpan.Zero ? TimeSpan.Zero : delay > TimeSpan.FromDays(49) ? TimeSpan.FromDays(49) : delay;
 
     private static string NewConnectionId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
 }

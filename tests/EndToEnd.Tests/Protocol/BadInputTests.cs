@@ -28,7 +28,7 @@ public sealed class BadInputTests(StackFixture fixture)
         { "{\"type\":\"send\",\"id\":\"t9\",\"to\":{\"planet\":\"mars\"},\"body\":1}", "t9", "bad_request", "unknown target \"planet\"" },
         { "{\"type\":\"send\",\"id\":\"t10\",\"to\":{\"user\":\"bob\",\"connection\":\"abc\"},\"body\":1}", "t10", "bad_request", "\"to\" must name exactly one target" },
         { "{\"type\":\"send\",\"id\":\"t11\",\"to\":{\"user\":\"no spaces\"},\"body\":1}", "t11", "bad_request", "\"to.user\" must be" },
-        { "{\"type\":\"send\",\"id\":\"t12\",\"to\":{\"user\":\"" + new string('a', 65) + "\"},\"body\":1}", "t12", "bad_request", "\"to.user\" must be" },
+        { "{\"type\":\"send\",\"id\":\"t12\",\"to\":{\"user\":\"" + new string('a', 129) + "\"},\"body\":1}", "t12", "bad_request", "\"to.user\" must be" },
         { "{\"type\":\"send\",\"id\":\"t13\",\"to\":{\"user\":42},\"body\":1}", "t13", "bad_request", "\"to.user\" must be a string" },
         { "{\"type\":\"send\",\"id\":{\"nested\":1},\"to\":{\"user\":\"bob\"},\"body\":1}", null, "bad_request", "\"id\" must be a string or a number" },
         { "{\"type\":\"send\",\"id\":\"t14\",\"to\":{\"user\":\"bob\"},\"body\":" + new string('[', 100) + new string(']', 100) + "}", "t14", "bad_request", "malformed JSON" },

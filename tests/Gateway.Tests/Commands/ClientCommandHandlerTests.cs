@@ -1,3 +1,4 @@
+using ChatPlatform.Gateway.Authentication;
 using System.Text;
 using ChatPlatform.Contracts;
 using ChatPlatform.Contracts.DataPlane;
@@ -567,6 +568,7 @@ public sealed class ClientCommandHandlerTests : IDisposable
             _pending,
             _acknowledgements,
             gatewayOptions,
+            Options.Create(new AuthOptions()),
             Options.Create(new ShardingOptions { ShardCount = ShardCount }),
             metrics,
             _time,

@@ -8,7 +8,8 @@ namespace ChatPlatform.Gateway.Tests.Protocol;
 public sealed class ClientFrameParserTests
 {
     private const string BadRequest = "bad_request";
-    private const string NameRule = "1-64 letters, digits, '-', '_' or '.'";
+    private const string UserRule = "1-128 characters with no spaces or control characters";
+    private const string ConnectionRule = "1-64 letters, digits, '-', '_' or '.'";
     private const string IdRule = "\"id\" must be a string or a number of at most 128 bytes";
     private const string RoomRule = "1-128 letters, digits, '-', '_', '.' or ':'";
     private const string PresenceNeedsOne = "\"presence\" needs exactly one of \"room\" or \"user\"";
@@ -48,11 +49,11 @@ public sealed class ClientFrameParserTests
         { """{"type":"send","id":"r1","to":{"user":42},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be a string" },
         { """{"type":"send","id":"r1","to":{"user":{"name":"bob"}},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be a string" },
         { """{"type":"send","id":"r1","to":{"connection":null},"body":1}""", "\"r1\"", BadRequest, "\"to.connection\" must be a string" },
-        { """{"type":"send","id":"r1","to":{"user":"no spaces"},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
-        { """{"type":"send","id":"r1","to":{"user":""},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
-        { """{"type":"send","id":"r1","to":{"user":"élève"},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
-        { "{\"type\":\"send\",\"id\":\"r1\",\"to\":{\"user\":\"" + new string('a', 65) + "\"},\"body\":1}", "\"r1\"", BadRequest, "\"to.user\" must be " + NameRule },
-        { """{"type":"send","id":"r1","to":{"connection":"a/b"},"body":1}""", "\"r1\"", BadRequest, "\"to.connection\" must be " + NameRule },
+        { """{"type":"send","id":"r1","to":{"user":"no spaces"},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + UserRule },
+        { """{"type":"send","id":"r1","to":{"user":""},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + UserRule },
+        { """{"type":"send","id":"r1","to":{"user":"tab\there"},"body":1}""", "\"r1\"", BadRequest, "\"to.user\" must be " + UserRule },
+        { "{\"type\":\"send\",\"id\":\"r1\",\"to\":{\"user\":\"" + new string('a', 129) + "\"},\"body\":1}", "\"r1\"", BadRequest, "\"to.user\" must be " + UserRule },
+        { """{"type":"send","id":"r1","to":{"connection":"a/b"},"body":1}""", "\"r1\"", BadRequest, "\"to.connection\" must be " + ConnectionRule },
         { """{"type":"send","id":"r1","to":{"user":"bob","planet":"mars"}}""", "\"r1\"", BadRequest, "unknown target \"planet\" in \"to\"; use \"user\", \"connection\", \"room\" or \"everyone\"" },
     };
 
@@ -78,8 +79,8 @@ public sealed class ClientFrameParserTests
         { """{"type":"presence","id":"r1","room":"lobby","user":"bob"}""", "\"r1\"", BadRequest, PresenceNeedsOne },
         { """{"type":"presence","id":"r1","to":{"user":"bob"}}""", "\"r1\"", BadRequest, PresenceNeedsOne },
         { """{"type":"presence","id":"r1","user":7}""", "\"r1\"", BadRequest, "\"user\" must be a string" },
-        { """{"type":"presence","id":"r1","user":"a:b"}""", "\"r1\"", BadRequest, "\"user\" must be " + NameRule },
-        { """{"type":"presence","id":"r1","user":""}""", "\"r1\"", BadRequest, "\"user\" must be " + NameRule },
+        { """{"type":"presence","id":"r1","user":"a b"}""", "\"r1\"", BadRequest, "\"user\" must be " + UserRule },
+        { """{"type":"presence","id":"r1","user":""}""", "\"r1\"", BadRequest, "\"user\" must be " + UserRule },
         { """{"type":"presence","id":"r1","room":"no spaces"}""", "\"r1\"", BadRequest, "\"room\" must be " + RoomRule },
         { """{"type":"presence","id":"r1","room":false}""", "\"r1\"", BadRequest, "\"room\" must be a string" },
         { """{"type":"send","id":"r1","to":{"everyone":false},"body":1}""", "\"r1\"", BadRequest, "\"to.everyone\" must be true" },
@@ -408,11 +409,11 @@ public sealed class ClientFrameParserTests
     }
 
     [Fact]
-    public void A_colon_is_allowed_in_a_room_target_but_not_in_a_user_target()
+    public void A_colon_is_allowed_in_room_and_user_targets_but_not_in_a_connection_target()
     {
         Assert.Equal(MessageTarget.Room("a:b"), ParseSend("""{"type":"send","to":{"room":"a:b"},"body":1}""").Target);
-        Assert.Equal("\"to.user\" must be " + NameRule, ParseError("""{"type":"send","to":{"user":"a:b"},"body":1}""").Message);
-        Assert.Equal("\"to.connection\" must be " + NameRule, ParseError("""{"type":"send","to":{"connection":"a:b"},"body":1}""").Message);
+        Assert.Equal(MessageTarget.User("a:b"), ParseSend("""{"type":"send","to":{"user":"a:b"},"body":1}""").Target);
+        Assert.Equal("\"to.connection\" must be " + ConnectionRule, ParseError("""{"type":"send","to":{"connection":"a:b"},"body":1}""").Message);
     }
 
     [Fact]
