@@ -88,6 +88,21 @@ start rabbitmq env HOME="$rabbit/home" \
   /usr/lib/rabbitmq/bin/rabbitmq-server
 wait_for rabbitmq bash -c "exec 3<>/dev/tcp/127.0.0.1/$AMQP_PORT"
 
+# Tokens for this stack are signed with a secret made for this run (or CHAT_JWT_SECRET), and
+# development users (?user=NAME, no token) are allowed too: this stack is for trying things locally.
+jwt_secret=${CHAT_JWT_SECRET:-$(head -c 32 /dev/urandom | base64 | tr -d '=+/')}
+printf '%s\n' "$jwt_secret" >"$state/jwt-secret"
+chmod 600 "$state/jwt-secret"
+export Auth__AllowDevelopmentUsers=true
+export Auth__Jwt__Algorithm=HS256 Auth__Jwt__Secret="$jwt_secret"
+export Auth__Jwt__Issuer=chatplatform-local Auth__Jwt__Audience=chatplatform
+# The gateways' pages may connect to any of the gateways.
+i=0
+for port in $GATEWAY_PORTS; do
+  export "Auth__AllowedOrigins__$i=http://127.0.0.1:$port" "Auth__AllowedOrigins__$((i + 1))=http://localhost:$port"
+  i=$((i + 2))
+done
+
 export Redis__ConnectionString="127.0.0.1:$REDIS_PORT"
 export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$AMQP_PORT"
 export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production

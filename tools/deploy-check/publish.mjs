@@ -14,6 +14,8 @@
 // on a free loopback port and with Redis and RabbitMQ pointed at closed ports, and checks:
 // /healthz answers 200, /readyz answers 503 (its servers are unreachable), the HEALTHCHECK
 // command succeeds against it and fails against a closed port, and SIGTERM stops it cleanly.
+// A service that needs settings only its operator can give (the gateway's token key) is first
+// started without them and must refuse to run, then started with them.
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -51,6 +53,21 @@ const STOP_TIMEOUT_MS = 20 * 1000;
 // As in a container, where each RUN step ends with everything it started: no MSBuild nodes,
 // MSBuild server or compiler server are left running after a step.
 const BUILD_SERVERS_OFF = { MSBUILDDISABLENODEREUSE: '1', DOTNET_CLI_USE_MSBUILD_SERVER: '0', UseSharedCompilation: 'false' };
+
+/**
+ * Settings an operator must give a service's image, as docker-compose.yml and k8s/ do: without
+ * them the service must refuse to start, naming the section to configure.
+ */
+const OPERATOR_SETTINGS = {
+  gateway: {
+    section: 'Auth',
+    env: {
+      Auth__Jwt__Secret: 'publish-test-secret-of-at-least-32-bytes',
+      Auth__Jwt__Issuer: 'publish-test',
+      Auth__Jwt__Audience: 'chatplatform',
+    },
+  },
+};
 
 const report = new Report();
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'chatplatform-publish-'));
@@ -267,6 +284,8 @@ async function runService(service, dockerfile, final) {
     report.fail(`${dockerfile}: the ENTRYPOINT runs ${assembly}, which is not in the final stage's ${final.cwd}`);
     return;
   }
+  const operator = OPERATOR_SETTINGS[service];
+  if (operator) await expectRefusal(label, command, cwd, final, operator.section);
 
   const port = await freePort();
   const closedPorts = [await freePort(), await freePort(), await freePort()];
@@ -282,6 +301,7 @@ async function runService(service, dockerfile, final) {
     Redis__ConnectionString: `127.0.0.1:${closedPorts[0]},connectTimeout=1000`,
     RabbitMq__Host: '127.0.0.1',
     RabbitMq__Port: String(closedPorts[1]),
+    ...(operator?.env ?? {}),
   };
   const args = [...command.slice(1), '--urls', `http://127.0.0.1:${port}`];
   const logFile = path.join(work, service, 'service.log');
@@ -356,6 +376,23 @@ async function runService(service, dockerfile, final) {
     await Promise.race([exited, sleep(5000)]);
     log.end();
   }
+}
+
+/** Started with the image's settings alone, the service exits with an error naming the section it needs. */
+async function expectRefusal(label, command, cwd, final, section) {
+  const port = await freePort();
+  const environment = {
+    PATH: process.env.PATH,
+    HOME: process.env.HOME ?? os.tmpdir(),
+    TMPDIR: os.tmpdir(),
+    ...(process.env.DOTNET_ROOT ? { DOTNET_ROOT: process.env.DOTNET_ROOT } : {}),
+    ...final.env,
+  };
+  const result = await run(command[0], [...command.slice(1), '--urls', `http://127.0.0.1:${port}`], { cwd, env: environment, timeoutMs: START_TIMEOUT_MS });
+  if (result.timedOut) report.fail(`${label}: started without its ${section} settings; it must refuse to run unconfigured`);
+  else if (result.code === 0) report.fail(`${label}: exited with 0 without its ${section} settings; expected an error`);
+  else if (!result.output.includes(`${section}:`)) report.fail(`${label}: refused to start without its ${section} settings, but its error does not say so:\n${tail(result.output, 10)}`);
+  else report.pass(`${label}: refuses to start without its ${section} settings (exit ${result.code}), naming them`);
 }
 
 // --- helpers -----------------------------------------------------------------------------

@@ -22,7 +22,24 @@ internal sealed class OriginPolicy(IOptions<AuthOptions> options)
             return true;
         }
 
-        // The gateway's own pages.
-        return string.Equals(origin, $"{request.Scheme}://{request.Host}", StringComparison.OrdinalIgnoreCase);
+        return IsSameHost(origin, request.Host);
+    }
+
+    /// <summary>
+    /// The gateway's own pages: the origin names the host the request was sent to. The scheme is
+    /// not compared, because a proxy that terminates TLS forwards https pages' upgrades as http.
+    /// </summary>
+    private static bool IsSameHost(string origin, HostString host)
+    {
+        if (!host.HasValue
+            || !Uri.TryCreate(origin, UriKind.Absolute, out var page)
+            || page.Scheme is not ("http" or "https")
+            || !string.Equals(page.Host, host.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        // A Host header without a port means the scheme's default one.
+        return host.Port is { } port ? port == page.Port : page.IsDefaultPort;
     }
 }
