@@ -546,6 +546,210 @@ public sealed class ClientCommandHandlerTests : IDisposable
         await alice.AssertNothingMoreAsync();
     }
 
+    [Fact]
+    public async Task A_private_room_cannot_be_joined_without_a_token_that_lists_it()
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice", Token(rooms: ["private:team-b"]));
+
+        await HandleAsync(alice, """{"type":"join","id":"1","room":"private:team-a"}""");
+
+        Assert.Equal(
+            """{"type":"error","id":"1","code":"forbidden","message":"room private:team-a is private; it needs a token that lists it"}""",
+            (await alice.ReceiveAsync()).Text);
+        Assert.Empty(_presence.Calls);
+        Assert.False(_connections.IsMember(alice.Connection, "private:team-a"));
+        Assert.Equal(0, _connections.RoomCount(alice.Connection));
+        Assert.Equal(1, _metrics.Sum("chat.gateway.errors", "code", "forbidden"));
+        await alice.AssertNothingMoreAsync();
+    }
+
+    [Fact]
+    public async Task A_development_user_cannot_join_a_private_room()
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice");
+
+        await HandleAsync(alice, """{"type":"join","id":"1","room":"private:team-a"}""");
+
+        Assert.Equal("forbidden", (await alice.ReceiveAsync()).Json.GetProperty("code").GetString());
+        Assert.Empty(_presence.Calls);
+        await alice.AssertNothingMoreAsync();
+    }
+
+    [Fact]
+    public async Task A_private_room_the_token_lists_is_joined_like_any_other()
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice", Token(rooms: ["private:team-a"]));
+
+        await HandleAsync(alice, """{"type":"join","id":"1","room":"private:team-a"}""");
+
+        Assert.Equal("""{"type":"ack","id":"1","room":"private:team-a"}""", (await alice.ReceiveAsync()).Text);
+        Assert.Equal([("join", "c-alice", "private:team-a")], _presence.Of("join"));
+        Assert.True(_connections.IsMember(alice.Connection, "private:team-a"));
+        await alice.AssertNothingMoreAsync();
+    }
+
+    [Theory]
+    [InlineData("private:team-ab")]
+    [InlineData("private:team")]
+    [InlineData("private:TEAM-A")]
+    public async Task A_grant_is_for_exactly_the_room_it_names(string room)
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice", Token(rooms: ["private:team-a"]));
+
+        await HandleAsync(alice, $$"""{"type":"join","id":"1","room":"{{room}}"}""");
+
+        Assert.Equal("forbidden", (await alice.ReceiveAsync()).Json.GetProperty("code").GetString());
+        Assert.Empty(_presence.Calls);
+    }
+
+    [Theory]
+    [InlineData("team:a")]
+    [InlineData("privateroom")]
+    [InlineData("my-private:room")]
+    public async Task Only_rooms_starting_with_private_colon_are_private(string room)
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice", Token());
+
+        await HandleAsync(alice, $$"""{"type":"join","id":"1","room":"{{room}}"}""");
+
+        Assert.Equal("ack", (await alice.ReceiveAsync()).Json.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_connection_refused_a_private_room_cannot_send_to_it()
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice", Token(rooms: ["private:team-a"]));
+        await using var mallory = await ConnectAsync("c-mallory", "mallory", Token());
+        await HandleAsync(alice, """{"type":"join","id":"1","room":"private:team-a"}""");
+        Assert.Equal("ack", (await alice.ReceiveAsync()).Json.GetProperty("type").GetString());
+        await HandleAsync(mallory, """{"type":"join","id":"1","room":"private:team-a"}""");
+        Assert.Equal("forbidden", (await mallory.ReceiveAsync()).Json.GetProperty("code").GetString());
+
+        await HandleAsync(mallory, """{"type":"send","id":"2","to":{"room":"private:team-a"},"body":"let me in"}""");
+
+        Assert.Equal(
+            """{"type":"error","id":"2","code":"forbidden","message":"join room private:team-a before sending to it"}""",
+            (await mallory.ReceiveAsync()).Text);
+        Assert.Empty(_publisher.Published);
+        Assert.Equal([alice.Connection], _connections.Resolve(MessageTarget.Room("private:team-a")));
+        await mallory.AssertNothingMoreAsync();
+    }
+
+    [Fact]
+    public async Task Who_is_in_a_private_room_is_asked_only_with_a_token_that_lists_it()
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice", Token(rooms: ["private:team-a"]));
+        await using var mallory = await ConnectAsync("c-mallory", "mallory", Token(rooms: ["private:team-b"]));
+
+        await HandleAsync(mallory, """{"type":"presence","id":"7","room":"private:team-a"}""");
+        Assert.Equal(
+            """{"type":"error","id":"7","code":"forbidden","message":"room private:team-a is private; it needs a token that lists it"}""",
+            (await mallory.ReceiveAsync()).Text);
+        Assert.Empty(_publisher.Published);
+
+        await HandleAsync(alice, """{"type":"presence","id":"8","room":"private:team-a"}""");
+        var query = DataPlaneCodec.DecodePresenceQuery(Assert.Single(_publisher.Published).Payload);
+        Assert.Equal(MessageTarget.Room("private:team-a"), query.Target);
+        Assert.Equal("c-alice", query.ConnectionId);
+        await mallory.AssertNothingMoreAsync();
+    }
+
+    [Fact]
+    public async Task Asking_about_a_user_needs_no_grant()
+    {
+        await using var mallory = await ConnectAsync("c-mallory", "mallory", Token());
+
+        await HandleAsync(mallory, """{"type":"presence","id":"7","user":"alice"}""");
+
+        Assert.Equal(TargetKind.User, DataPlaneCodec.DecodePresenceQuery(Assert.Single(_publisher.Published).Payload).Target.Kind);
+    }
+
+    [Fact]
+    public async Task Sending_to_everyone_with_a_token_needs_the_admin_role()
+    {
+        Configure(new GatewayOptions { AllowBroadcast = true });
+        await using var alice = await ConnectAsync("c-alice", "alice", Token(roles: ["moderator"], rooms: ["admin"]));
+
+        await HandleAsync(alice, """{"type":"send","id":"4","to":{"everyone":true},"body":"announcement"}""");
+
+        var error = (await alice.ReceiveAsync()).Json;
+        Assert.Equal("4", error.GetProperty("id").GetString());
+        Assert.Equal("forbidden", error.GetProperty("code").GetString());
+        Assert.Equal("sending to everyone needs the 'admin' role", error.GetProperty("message").GetString());
+        Assert.Empty(_publisher.Published);
+        Assert.Equal(1, _metrics.Sum("chat.gateway.errors", "code", "forbidden"));
+        await alice.AssertNothingMoreAsync();
+    }
+
+    [Fact]
+    public async Task An_admin_may_send_to_everyone_when_broadcast_is_allowed()
+    {
+        Configure(new GatewayOptions { AllowBroadcast = true });
+        await using var root = await ConnectAsync("c-root", "root", Token(roles: ["admin"]));
+
+        await HandleAsync(root, """{"type":"send","id":"4","to":{"everyone":true},"body":"announcement"}""");
+
+        var message = DataPlaneCodec.DecodeInbound(Assert.Single(_publisher.Published).Payload);
+        Assert.Equal(MessageTarget.Everyone, message.Target);
+        Assert.Equal("root", message.UserId);
+    }
+
+    [Fact]
+    public async Task Even_an_admin_may_not_send_to_everyone_when_broadcast_is_off()
+    {
+        await using var root = await ConnectAsync("c-root", "root", Token(roles: ["admin"]));
+
+        await HandleAsync(root, """{"type":"send","id":"4","to":{"everyone":true},"body":"announcement"}""");
+
+        Assert.Equal("sending to everyone is turned off on this server", (await root.ReceiveAsync()).Json.GetProperty("message").GetString());
+        Assert.Empty(_publisher.Published);
+    }
+
+    [Fact]
+    public async Task A_development_user_may_send_to_everyone_when_broadcast_is_allowed()
+    {
+        Configure(new GatewayOptions { AllowBroadcast = true });
+        await using var alice = await ConnectAsync("c-alice", "alice");
+
+        await HandleAsync(alice, """{"type":"send","id":"4","to":{"everyone":true},"body":"announcement"}""");
+
+        Assert.Equal(MessageTarget.Everyone, DataPlaneCodec.DecodeInbound(Assert.Single(_publisher.Published).Payload).Target);
+    }
+
+    [Fact]
+    public async Task The_admin_role_can_be_configured()
+    {
+        Configure(new GatewayOptions { AllowBroadcast = true }, new AuthOptions { Jwt = new JwtOptions { AdminRole = "broadcaster" } });
+        await using var admin = await ConnectAsync("c-admin", "admin", Token(roles: ["admin"]));
+        await using var broadcaster = await ConnectAsync("c-broadcaster", "broadcaster", Token(roles: ["broadcaster"]));
+
+        await HandleAsync(admin, """{"type":"send","id":"1","to":{"everyone":true},"body":1}""");
+        await HandleAsync(broadcaster, """{"type":"send","id":"2","to":{"everyone":true},"body":2}""");
+
+        Assert.Equal("sending to everyone needs the 'broadcaster' role", (await admin.ReceiveAsync()).Json.GetProperty("message").GetString());
+        Assert.Equal("c-broadcaster", DataPlaneCodec.DecodeInbound(Assert.Single(_publisher.Published).Payload).ConnectionId);
+    }
+
+    [Theory]
+    [InlineData("""{"type":"send","id":"1","to":{"user":"bob"},"from":"mallory","user":"mallory","body":"hi"}""")]
+    [InlineData("""{"type":"send","id":"1","from":{"user":"mallory","connection":"0000000000000000"},"to":{"user":"bob"},"body":"hi"}""")]
+    [InlineData("""{"type":"send","id":"1","to":{"user":"bob"},"body":"hi","sender":"mallory","userId":"mallory","connection":"0000000000000000"}""")]
+    [InlineData("""{"type":"send","id":"1","to":{"room":"lobby"},"from":{"user":"mallory"},"user":"mallory","body":"hi"}""")]
+    public async Task Sender_fields_a_client_puts_in_a_frame_do_not_change_who_sent_it(string frame)
+    {
+        await using var alice = await ConnectAsync("3f9a0c1be2d47a85", "alice", Token(roles: ["member"]));
+        await HandleAsync(alice, """{"type":"join","room":"lobby"}""");
+        Assert.Equal("ack", (await alice.ReceiveAsync()).Json.GetProperty("type").GetString());
+
+        await HandleAsync(alice, frame);
+
+        var message = DataPlaneCodec.DecodeInbound(Assert.Single(_publisher.Published).Payload);
+        Assert.Equal("alice", message.UserId);
+        Assert.Equal("3f9a0c1be2d47a85", message.ConnectionId);
+        Assert.Equal(GatewayId, message.GatewayId);
+        Assert.Equal("\"hi\"", Encoding.UTF8.GetString(message.Body.Span));
+    }
+
     public void Dispose()
     {
         _metrics.Dispose();
@@ -553,7 +757,7 @@ public sealed class ClientCommandHandlerTests : IDisposable
     }
 
     /// <summary>Builds the handler and what answers for it with <paramref name="options"/>.</summary>
-    private void Configure(GatewayOptions options)
+    private void Configure(GatewayOptions options, AuthOptions? auth = null)
     {
         options.AckTimeout = AckTimeout;
         var gatewayOptions = Options.Create(options);
@@ -568,7 +772,7 @@ public sealed class ClientCommandHandlerTests : IDisposable
             _pending,
             _acknowledgements,
             gatewayOptions,
-            Options.Create(new AuthOptions()),
+            Options.Create(auth ?? new AuthOptions()),
             Options.Create(new ShardingOptions { ShardCount = ShardCount }),
             metrics,
             _time,
@@ -576,13 +780,17 @@ public sealed class ClientCommandHandlerTests : IDisposable
     }
 
     /// <summary>A connection as the endpoint leaves it after the welcome: known locally, its welcome read.</summary>
-    private async Task<ConnectedClient> ConnectAsync(string id, string user)
+    private async Task<ConnectedClient> ConnectAsync(string id, string user, ConnectionGrants? grants = null)
     {
-        var client = ConnectedClient.Start(id, user);
+        var client = ConnectedClient.Start(new ClientConnection(id, user, 64, TimeSpan.FromSeconds(30), grants: grants), WebSocketPair.Create());
         _connections.Add(client.Connection);
         await client.SkipWelcomeAsync();
         return client;
     }
+
+    /// <summary>What a token grants: its roles and private rooms, for an hour.</summary>
+    private ConnectionGrants Token(string[]? roles = null, string[]? rooms = null) =>
+        new(true, (roles ?? []).ToHashSet(StringComparer.Ordinal), (rooms ?? []).ToHashSet(StringComparer.Ordinal), _time.GetUtcNow().AddHours(1));
 
     private Task HandleAsync(ConnectedClient client, string frame) =>
         _handler.HandleAsync(client.Connection, Encoding.UTF8.GetBytes(frame));
