@@ -46,10 +46,12 @@ public sealed class TestClient : IAsyncDisposable
     public WebSocketState State => _socket.State;
 
     /// <param name="ignoredTypes">Frame types to drop as they arrive, for tests that do not look at them.</param>
-    public static async Task<TestClient> ConnectAsync(Uri uri, TimeSpan? timeout = null, IEnumerable<string>? ignoredTypes = null)
+    /// <param name="configure">Sets up the upgrade request, e.g. its <c>Authorization</c> or <c>Origin</c> header.</param>
+    public static async Task<TestClient> ConnectAsync(Uri uri, TimeSpan? timeout = null, IEnumerable<string>? ignoredTypes = null, Action<ClientWebSocketOptions>? configure = null)
     {
         var socket = new ClientWebSocket();
         socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        configure?.Invoke(socket.Options);
         using var cancellation = new CancellationTokenSource(timeout ?? DefaultTimeout);
         await socket.ConnectAsync(uri, cancellation.Token);
         var client = new TestClient(socket, ignoredTypes ?? []);

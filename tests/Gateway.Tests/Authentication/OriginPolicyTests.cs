@@ -15,24 +15,44 @@ public sealed class OriginPolicyTests
     }
 
     [Theory]
-    [InlineData("http", "127.0.0.1:5000", "http://127.0.0.1:5000")]
-    [InlineData("http", "chat.example:8080", "http://chat.example:8080")]
-    [InlineData("https", "chat.example", "https://chat.example")]
-    [InlineData("https", "Chat.Example", "https://chat.example")]
-    public void The_gateways_own_origin_is_allowed(string scheme, string host, string origin)
+    [InlineData("127.0.0.1:5000", "http://127.0.0.1:5000")]
+    [InlineData("chat.example:8080", "http://chat.example:8080")]
+    [InlineData("chat.example", "https://chat.example")]
+    [InlineData("chat.example", "http://chat.example")]
+    [InlineData("Chat.Example", "https://chat.example")]
+    public void A_page_from_the_host_the_upgrade_was_sent_to_is_allowed(string host, string origin)
     {
-        Assert.True(IsAllowed([], origin, scheme, host));
+        Assert.True(IsAllowed([], origin, host: host));
+    }
+
+    // A proxy that terminates TLS forwards an https page's upgrade as http, with the page's Host.
+    [Fact]
+    public void The_scheme_is_not_compared_so_pages_behind_a_TLS_proxy_are_their_own_origin()
+    {
+        Assert.True(IsAllowed([], "https://chat.example", scheme: "http", host: "chat.example"));
+        Assert.True(IsAllowed([], "https://127.0.0.1:5000", scheme: "http", host: "127.0.0.1:5000"));
     }
 
     [Theory]
-    [InlineData("https://127.0.0.1:5000")]
     [InlineData("http://127.0.0.1:5001")]
     [InlineData("http://127.0.0.1")]
+    [InlineData("https://127.0.0.1")]
     [InlineData("http://localhost:5000")]
     [InlineData("http://127.0.0.1:5000.evil.example")]
-    public void An_origin_differing_in_scheme_host_or_port_is_not_the_gateways_own(string origin)
+    [InlineData("ws://127.0.0.1:5000")]
+    [InlineData("file://127.0.0.1:5000")]
+    public void An_origin_differing_in_host_or_port_or_not_a_web_page_is_not_the_gateways_own(string origin)
     {
-        Assert.False(IsAllowed([], origin, "http", "127.0.0.1:5000"));
+        Assert.False(IsAllowed([], origin, host: "127.0.0.1:5000"));
+    }
+
+    [Theory]
+    [InlineData("https://chat.example:443")]
+    [InlineData("http://chat.example")]
+    public void A_host_header_without_a_port_means_the_default_port_of_the_pages_scheme(string origin)
+    {
+        Assert.True(IsAllowed([], origin, host: "chat.example"));
+        Assert.False(IsAllowed([], "https://chat.example:8443", host: "chat.example"));
     }
 
     [Theory]
