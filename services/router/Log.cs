@@ -38,6 +38,9 @@ internal static partial class Log
     [LoggerMessage(2016, LogLevel.Warning, "Releasing shard leases failed; they lapse by themselves")]
     public static partial void LeaseReleaseFailed(ILogger logger, Exception exception);
 
+    [LoggerMessage(2017, LogLevel.Warning, "The Redis connection was interrupted ({FailureType}); shards are suspended until a lease round confirms them")]
+    public static partial void ShardsSuspended(ILogger logger, string failureType);
+
     [LoggerMessage(2020, LogLevel.Information, "Loaded the registry: {Connections} connections of {Users} users, {Rooms} rooms")]
     public static partial void RegistryLoaded(ILogger logger, int connections, int users, int rooms);
 

@@ -13,6 +13,9 @@ namespace ChatPlatform.Router.Sharding;
 /// Handover never overlaps: a shard is unsubscribed before its lease is released, subscribed
 /// only after it is acquired, and a lapsed lease stops processing (<see cref="ShardOwnership"/>).
 /// A gateway that publishes into the gap sees no subscriber and retries.
+/// A router whose Redis connection drops stops processing at once and resumes shard by shard as
+/// lease rounds confirm its leases: a Redis that restarts empty, or fails over, loses the leases,
+/// another router may take them as soon as it reconnects, and the client resubscribes by itself.
 /// </summary>
 internal sealed class ShardLeaseManager : BackgroundService
 {
@@ -67,12 +70,32 @@ internal sealed class ShardLeaseManager : BackgroundService
     {
         // Taking shards before the registry is loaded would answer "offline" for live users.
         await _registry.FirstSync.WaitAsync(stoppingToken);
-        using var timer = new PeriodicTimer(_options.LeaseRenewInterval, _time);
-        do
+        _redis.ConnectionFailed += OnConnectionInterrupted;
+        _redis.ConnectionRestored += OnConnectionInterrupted;
+        try
         {
-            await RoundAsync();
+            using var timer = new PeriodicTimer(_options.LeaseRenewInterval, _time);
+            do
+            {
+                await RoundAsync();
+            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        finally
+        {
+            _redis.ConnectionFailed -= OnConnectionInterrupted;
+            _redis.ConnectionRestored -= OnConnectionInterrupted;
+        }
+    }
+
+    // Both events: if the failure is reported late, the restore still suspends before a round
+    // could confirm leases that no longer exist.
+    private void OnConnectionInterrupted(object? sender, ConnectionFailedEventArgs e)
+    {
+        if (_ownership.RevokeAll() > 0)
+        {
+            Log.ShardsSuspended(_logger, e.FailureType.ToString());
+        }
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)

@@ -37,4 +37,20 @@ internal sealed class ShardOwnership(int shardCount, TimeProvider time)
         Volatile.Write(ref _ownedUntil[shard], leaseRequestedAt + (long)(leaseTtl.TotalSeconds * time.TimestampFrequency));
 
     public void Revoke(int shard) => Volatile.Write(ref _ownedUntil[shard], 0);
+
+    /// <summary>Stops processing every shard until it is extended again; returns how many were owned.</summary>
+    public int RevokeAll()
+    {
+        var now = time.GetTimestamp();
+        var revoked = 0;
+        for (var shard = 0; shard < _ownedUntil.Length; shard++)
+        {
+            if (now < Interlocked.Exchange(ref _ownedUntil[shard], 0))
+            {
+                revoked++;
+            }
+        }
+
+        return revoked;
+    }
 }

@@ -117,4 +117,21 @@ public sealed class ShardOwnershipTests
         _time.AdvanceTimestamp(1);
         Assert.False(_ownership.IsOwned(0));
     }
+
+    [Fact]
+    public void Revoking_all_suspends_every_owned_shard_until_it_is_extended_again()
+    {
+        _ownership.Extend(0, _time.GetTimestamp(), Ttl);
+        _ownership.Extend(2, _time.GetTimestamp(), Ttl);
+        _ownership.Extend(3, _time.GetTimestamp() - (long)(6 * ManualTimeProvider.Frequency), Ttl);
+
+        var revoked = _ownership.RevokeAll();
+
+        Assert.Equal(2, revoked);
+        Assert.Equal(0, _ownership.OwnedCount);
+        _ownership.Extend(2, _time.GetTimestamp(), Ttl);
+        Assert.True(_ownership.IsOwned(2));
+        Assert.False(_ownership.IsOwned(0));
+        Assert.Equal(1, _ownership.RevokeAll());
+    }
 }
