@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Redis and RabbitMQ from Debian's packages, NuGet packages) and
-# runs every test: the deployment checks, unit, integration against real servers, and
-# end-to-end on real sockets.
+# Installs what the tests need (Redis, RabbitMQ and Chromium from Debian's packages, NuGet
+# packages) and runs every test: the deployment checks, unit, integration against real servers,
+# end-to-end on real sockets, and the browser page in a real browser.
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Router".
 set -euo pipefail
 cd "$(dirname "$0")"
 
 source tools/install-servers.sh
 install_servers
+install_test_browser
 
 # The deployment files (Dockerfiles, docker-compose.yml, deploy/, k8s/), checked without a
 # Docker engine or a cluster, and each Dockerfile's publish step run for real; about two

@@ -1,11 +1,20 @@
 # Sourced by run.sh, test.sh and tools/check-deploy.sh: installs the servers and tools the
-# platform runs and is checked against, from Debian's packages, when they are missing.
+# platform runs and is checked against (and the browser its page is tested in), from Debian's
+# packages, when they are missing.
 install_servers() {
   local missing=()
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v redis-cli >/dev/null || missing+=(redis-tools)
   [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] || missing+=(rabbitmq-server)
   command -v curl >/dev/null || missing+=(curl)
+  install_debian_packages "${missing[@]}"
+}
+
+# What the browser tests (tests/Browser.Tests) need: Debian's Chromium, which Playwright drives
+# (Playwright's own browser download does not work everywhere, and the tests fail without one).
+install_test_browser() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
   install_debian_packages "${missing[@]}"
 }
 

@@ -63,9 +63,15 @@ internal static class GatewayServiceCollectionExtensions
         return services;
     }
 
-    /// <summary>Maps the WebSocket endpoint, <c>GET /ws</c>.</summary>
+    /// <summary>
+    /// Serves the browser chat page (<c>wwwroot/</c>) at <c>/</c> and the way in it offers,
+    /// <c>GET /auth-mode</c>, and maps the WebSocket endpoint, <c>GET /ws</c>.
+    /// </summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseDefaultFiles();
+        app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = BrowserPage.PrepareResponse });
+        app.MapGet(AuthMode.Path, AuthMode.Get);
         app.UseWebSockets();
         app.Map("/ws", (HttpContext context, ConnectionEndpoint endpoint) => endpoint.HandleAsync(context));
         return app;
