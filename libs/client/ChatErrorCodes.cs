@@ -1,0 +1,47 @@
+namespace ChatPlatform.Client;
+
+/// <summary>
+/// The values of <see cref="ChatException.Code"/>: the gateway's error codes (docs/protocol.md)
+/// and the client's own.
+/// </summary>
+public static class ChatErrorCodes
+{
+    /// <summary>The gateway could not read the frame, or a field was invalid (e.g. a room name).</summary>
+    public const string BadRequest = "bad_request";
+
+    /// <summary>The gateway does not know the frame's type.</summary>
+    public const string UnknownType = "unknown_type";
+
+    /// <summary>The target user or connection has no live connection.</summary>
+    public const string Offline = "offline";
+
+    /// <summary>Sending to a room this connection has not joined, or to everyone where that is off.</summary>
+    public const string Forbidden = "forbidden";
+
+    /// <summary>The frame is larger than the gateway accepts; the client refuses it before sending.</summary>
+    public const string TooLarge = "too_large";
+
+    /// <summary>The connection sent frames faster than its limit; the frame was dropped.</summary>
+    public const string RateLimited = "rate_limited";
+
+    /// <summary>A backend of the gateway is down; the call did not take effect, or may not have.</summary>
+    public const string Unavailable = "unavailable";
+
+    /// <summary>The gateway failed to handle the frame.</summary>
+    public const string Internal = "internal";
+
+    /// <summary>Client side: no answer came within <see cref="ChatClientOptions.RequestTimeout"/>.</summary>
+    public const string Timeout = "timeout";
+
+    /// <summary>Client side: the client is not connected, or the connection was lost before the answer came.</summary>
+    public const string Disconnected = "disconnected";
+
+    /// <summary>Client side: no gateway could be reached, or one refused the connection.</summary>
+    public const string ConnectFailed = "connect_failed";
+
+    /// <summary>Client side: a gateway refused the credentials (HTTP 401 or 403).</summary>
+    public const string Unauthorized = "unauthorized";
+
+    /// <summary>Client side: the gateway's answer did not have the shape the protocol promises.</summary>
+    public const string ProtocolError = "protocol_error";
+}

@@ -1,0 +1,23 @@
+using System.Net.WebSockets;
+
+namespace ChatPlatform.Client.Connections;
+
+/// <summary>How a connection ended: a close frame from the gateway, a failure, or the client's own close.</summary>
+internal sealed record ConnectionLoss(WebSocketCloseStatus? CloseStatus, string? CloseDescription, Exception? Error, bool ByClient)
+{
+    public string Describe()
+    {
+        if (ByClient)
+        {
+            return "the client closed the connection";
+        }
+
+        if (CloseStatus is { } status)
+        {
+            var description = string.IsNullOrEmpty(CloseDescription) ? "" : $" ({CloseDescription})";
+            return $"the gateway closed the connection with {(int)status} {status}{description}";
+        }
+
+        return $"the connection dropped: {Error?.Message ?? "no close frame"}";
+    }
+}

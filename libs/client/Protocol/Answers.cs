@@ -1,0 +1,43 @@
+using System.Text.Json;
+
+namespace ChatPlatform.Client.Protocol;
+
+/// <summary>Reads the answers to calls (<c>ack</c> and <c>presence</c>) into results.</summary>
+internal static class Answers
+{
+    public static SendResult Sent(JsonElement answer) =>
+        Read(answer, "ack", a => new SendResult(a.GetProperty("message").GetString()!, a.GetProperty("recipients").GetInt32()));
+
+    public static void RoomAck(JsonElement answer) => Read(answer, "ack", a => a.GetProperty("room").GetString());
+
+    public static RoomPresence Room(JsonElement answer) =>
+        Read(answer, "presence", a => new RoomPresence(
+            a.GetProperty("room").GetString()!,
+            [.. a.GetProperty("users").EnumerateArray().Select(user => user.GetString()!)]));
+
+    public static UserPresence User(JsonElement answer) =>
+        Read(answer, "presence", a => new UserPresence(
+            a.GetProperty("user").GetString()!,
+            a.GetProperty("online").GetBoolean(),
+            a.GetProperty("connections").GetInt32()));
+
+    private static T Read<T>(JsonElement answer, string type, Func<JsonElement, T> read)
+    {
+        try
+        {
+            if (answer.GetProperty("type").GetString() == type)
+            {
+                return read(answer);
+            }
+        }
+        catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            throw Unexpected(type, answer, exception);
+        }
+
+        throw Unexpected(type, answer, null);
+    }
+
+    private static ChatException Unexpected(string type, JsonElement answer, Exception? exception) =>
+        new(ChatErrorCodes.ProtocolError, $"expected a '{type}' answer, got {answer.GetRawText()}", exception);
+}

@@ -1,0 +1,54 @@
+using System.Text.Json;
+using ChatPlatform.Client.Events;
+
+namespace ChatPlatform.Client.Protocol;
+
+/// <summary>Reads the gateway's event frames (<c>message</c>, <c>joined</c>, <c>left</c>, <c>error</c>) into <see cref="ChatEvent"/>s.</summary>
+internal static class ServerEvents
+{
+    /// <summary>The event a frame carries, or <see langword="null"/> for a type this client does not know (newer gateways may add some).</summary>
+    /// <exception cref="InvalidOperationException">A known frame without its fields.</exception>
+    /// <exception cref="KeyNotFoundException">A known frame without its fields.</exception>
+    public static ChatEvent? Read(string type, JsonElement frame) => type switch
+    {
+        "message" => Message(frame),
+        "joined" => new UserJoined(frame.GetProperty("room").GetString()!, frame.GetProperty("user").GetString()!),
+        "left" => new UserLeft(frame.GetProperty("room").GetString()!, frame.GetProperty("user").GetString()!),
+        "error" => new ErrorReceived(frame.GetProperty("code").GetString()!, frame.GetProperty("message").GetString()!),
+        _ => null,
+    };
+
+    private static MessageReceived Message(JsonElement frame)
+    {
+        var from = frame.GetProperty("from");
+        return new MessageReceived(
+            frame.GetProperty("message").GetString()!,
+            from.GetProperty("user").GetString()!,
+            from.GetProperty("connection").GetString()!,
+            Target(frame.GetProperty("to")),
+            frame.GetProperty("body").Clone(),
+            DateTimeOffset.FromUnixTimeMilliseconds(frame.GetProperty("ts").GetInt64()));
+    }
+
+    private static ChatTarget Target(JsonElement to)
+    {
+        if (to.TryGetProperty("user", out var user))
+        {
+            return ChatTarget.User(user.GetString()!);
+        }
+
+        if (to.TryGetProperty("connection", out var connection))
+        {
+            return ChatTarget.Connection(connection.GetString()!);
+        }
+
+        if (to.TryGetProperty("room", out var room))
+        {
+            return ChatTarget.Room(room.GetString()!);
+        }
+
+        return to.TryGetProperty("everyone", out _)
+            ? ChatTarget.Everyone
+            : throw new InvalidOperationException($"unknown target {to.GetRawText()}");
+    }
+}

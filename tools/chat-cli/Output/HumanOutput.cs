@@ -1,0 +1,110 @@
+using System.Text.Json;
+using ChatPlatform.Cli.Commands;
+using ChatPlatform.Cli.Sessions;
+using ChatPlatform.Client;
+using ChatPlatform.Client.Events;
+
+namespace ChatPlatform.Cli.Output;
+
+/// <summary>What happens, written for a person at a terminal; in colour when the output is one.</summary>
+internal sealed class HumanOutput(TextWriter output) : ISessionOutput
+{
+    private readonly Lock _lock = new();
+    private readonly bool _colour = !Console.IsOutputRedirected;
+
+    public void Event(ChatEvent chatEvent)
+    {
+        switch (chatEvent)
+        {
+            case Connected connected:
+                Write(ConsoleColor.DarkGray, $"connected to {connected.Session.Gateway} as {connected.Session.User} (connection {connected.Session.ConnectionId}); /help lists the commands");
+                break;
+            case MessageReceived message:
+                Write(ConsoleColor.White, $"{Where(message.To)}{message.FromUser}: {Text(message.Body)}");
+                break;
+            case UserJoined joined:
+                Write(ConsoleColor.DarkCyan, $"* {joined.User} joined {joined.Room}");
+                break;
+            case UserLeft left:
+                Write(ConsoleColor.DarkCyan, $"* {left.User} left {left.Room}");
+                break;
+            case Disconnected disconnected:
+                Write(ConsoleColor.Yellow, $"! disconnected: {disconnected.Reason}{(disconnected.WillReconnect ? "; reconnecting" : "")}");
+                break;
+            case Reconnecting reconnecting:
+                Write(ConsoleColor.DarkGray, $"… reconnecting to {reconnecting.Url} in {ConnectionOptions.Seconds(reconnecting.Delay)} s (attempt {reconnecting.Attempt}){(reconnecting.LastError is { } lastError ? $"; last attempt: {lastError}" : "")}");
+                break;
+            case Reconnected reconnected:
+                Write(ConsoleColor.DarkGray, $"reconnected to {reconnected.Session.Gateway} (connection {reconnected.Session.ConnectionId}){(reconnected.Rooms.Count > 0 ? $"; back in {string.Join(", ", reconnected.Rooms)}" : "")}");
+                break;
+            case RejoinFailed failed:
+                Write(ConsoleColor.Red, $"! could not rejoin {failed.Room}: {failed.Code}: {failed.Message}");
+                break;
+            case ErrorReceived error:
+                Write(ConsoleColor.Red, $"! {error.Code}: {error.Message}");
+                break;
+        }
+    }
+
+    public void Outcome(CommandOutcome outcome)
+    {
+        if (outcome.Error is { } error)
+        {
+            Write(ConsoleColor.Red, $"! {error.Code}: {error.Message}");
+            return;
+        }
+
+        var text = (outcome.Command.Kind, outcome.Answer) switch
+        {
+            (CommandKind.Join, string room) => $"joined {room}",
+            (CommandKind.Leave, string room) => $"left {room}",
+            (_, SendResult sent) => $"sent to {Recipients(sent.Recipients)}",
+            (_, RoomPresence room) => room.Users.Count == 0 ? $"nobody is in {room.Room}" : $"in {room.Room}: {string.Join(", ", room.Users)}",
+            (_, UserPresence { Online: true } user) => $"{user.User} is online ({Recipients(user.Connections, "connection")})",
+            (_, UserPresence user) => $"{user.User} is offline",
+            _ => "done",
+        };
+        Write(ConsoleColor.DarkGray, text);
+    }
+
+    public void Help(string text) => Write(ConsoleColor.Gray, text);
+
+    public void Fatal(string code, string message) => Write(ConsoleColor.Red, $"! {code}: {message}");
+
+    private static string Where(ChatTarget to) => to.Kind switch
+    {
+        ChatTargetKind.Room => $"[{to.Value}] ",
+        ChatTargetKind.Everyone => "[everyone] ",
+        ChatTargetKind.Connection => "[to this connection] ",
+        _ => "[direct] ",
+    };
+
+    /// <summary>A string body as it is, <c>{"text": …}</c> as its text, anything else as JSON.</summary>
+    private static string Text(JsonElement body) => body.ValueKind switch
+    {
+        JsonValueKind.String => body.GetString()!,
+        JsonValueKind.Object when body.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String => text.GetString()!,
+        _ => body.GetRawText(),
+    };
+
+    private static string Recipients(int count, string noun = "recipient") => $"{count} {noun}{(count == 1 ? "" : "s")}";
+
+    private void Write(ConsoleColor colour, string line)
+    {
+        lock (_lock)
+        {
+            if (_colour)
+            {
+                Console.ForegroundColor = colour;
+            }
+
+            output.WriteLine(line);
+            if (_colour)
+            {
+                Console.ResetColor();
+            }
+
+            output.Flush();
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using ChatPlatform.Cli.Sessions;
+using ChatPlatform.Client.Events;
+
+namespace ChatPlatform.Cli.Output;
+
+/// <summary>Where a session writes what happens: for people, or as JSON lines. Called from any thread.</summary>
+internal interface ISessionOutput
+{
+    void Event(ChatEvent chatEvent);
+
+    void Outcome(CommandOutcome outcome);
+
+    void Help(string text);
+
+    /// <summary>The session cannot go on (e.g. no gateway welcomed the connection).</summary>
+    void Fatal(string code, string message);
+}
