@@ -142,13 +142,28 @@ done
 
 say "ChatPlatform is running (logs in $logs)"
 for port in $GATEWAY_PORTS; do
-  echo "  gateway   ws://127.0.0.1:$port/ws?user=NAME"
+  echo "  chat page  http://127.0.0.1:$port/"
 done
-echo "  presence  http://127.0.0.1:$PRESENCE_PORT/readyz"
+for port in $GATEWAY_PORTS; do
+  echo "  gateway    ws://127.0.0.1:$port/ws"
+done
+echo "  presence   http://127.0.0.1:$PRESENCE_PORT/readyz"
 for port in $ROUTER_PORTS; do
-  echo "  router    http://127.0.0.1:$port/readyz"
+  echo "  router     http://127.0.0.1:$port/readyz"
 done
-echo "Try it: npx wscat -c 'ws://127.0.0.1:8081/ws?user=alice'   (see README.md)"
+first_port=${GATEWAY_PORTS%% *}
+cli="tools/chat-cli/bin/$CONFIGURATION/net10.0"
+cat <<EOF
+
+Development users are on: connect as ?user=NAME, without a token (this stack only).
+Tokens are accepted too: HS256 with the secret in .run/jwt-secret, issuer chatplatform-local,
+audience chatplatform.
+
+Try it: open http://127.0.0.1:$first_port/ in a browser, or, in another terminal:
+  export PATH="\$PWD/$cli:\$PATH"
+  chat connect --url ws://127.0.0.1:$first_port/ws --user alice
+  chat token --user alice --secret "\$(cat .run/jwt-secret)" --issuer chatplatform-local --audience chatplatform
+EOF
 echo "Press Ctrl-C to stop."
 
 # Stop everything if any process exits on its own.
