@@ -58,7 +58,7 @@ internal sealed class ChaosClient(string user, Func<int, Uri> gateways, int gate
                 while (!stop.IsCancellationRequested && socket.State == WebSocketState.Open)
                 {
                     var to = others[random.Next(others.Count)];
-                    var sent = new Sent(User, to, number++, $"{User}-{number}");
+                    var sent = new Sent(User, to, number++, $"{User}-{number}", SentAt: DateTime.UtcNow);
                     _pending[sent.Id] = sent;
                     var frame = JsonSerializer.SerializeToUtf8Bytes(new { type = "send", id = sent.Id, to = new { user = to }, body = new { from = User, n = sent.Number } });
                     await socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
@@ -225,7 +225,7 @@ internal sealed class ChaosClient(string user, Func<int, Uri> gateways, int gate
         }
     }
 
-    public sealed record Sent(string From, string To, int Number, string Id, string Outcome = "", DateTime AnsweredAt = default);
+    public sealed record Sent(string From, string To, int Number, string Id, string Outcome = "", DateTime SentAt = default, DateTime AnsweredAt = default);
 
     public sealed class Connection(string id, DateTime openedAt)
     {

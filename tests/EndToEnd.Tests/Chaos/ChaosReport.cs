@@ -14,7 +14,7 @@ internal sealed class ChaosReport
     /// <summary>Acked while the recipient's connection was open and stayed open, yet never arrived: must be none.</summary>
     public List<ChaosClient.Sent> LostToConnectedRecipients { get; } = [];
 
-    /// <summary>Acked, but the recipient's connection dropped (its gateway went) before the message reached it.</summary>
+    /// <summary>Acked, but the recipient's connection dropped (its gateway went) between the send and the delivery.</summary>
     public List<ChaosClient.Sent> LostToDisconnectedRecipients { get; } = [];
 
     /// <summary>Arrived more than once: must be none.</summary>
@@ -56,8 +56,10 @@ internal sealed class ChaosReport
 
             if (sent.Outcome.StartsWith("ack", StringComparison.Ordinal) && arrivals == 0)
             {
-                // Connected: the recipient had a connection at the ack that stayed open for the delivery window.
-                var connection = byUser[sent.To].ConnectionAt(sent.AnsweredAt);
+                // Connected: the recipient had a connection when the message was sent, and that same
+                // connection stayed open until the delivery window after the ack had passed. (One
+                // that closed while the message was routed may have been the one routed to.)
+                var connection = byUser[sent.To].ConnectionAt(sent.SentAt);
                 var connected = connection is not null && (connection.ClosedAt is null || connection.ClosedAt >= sent.AnsweredAt + deliveryWindow);
                 (connected ? report.LostToConnectedRecipients : report.LostToDisconnectedRecipients).Add(sent);
             }
@@ -72,7 +74,7 @@ internal sealed class ChaosReport
         yield return $"acked:                                  {Acked}";
         yield return $"  delivered:                            {AckedAndDelivered}";
         yield return $"  lost to a connected recipient:        {LostToConnectedRecipients.Count}  (must be 0)";
-        yield return $"  lost to a recipient whose gateway went: {LostToDisconnectedRecipients.Count}";
+        yield return $"  lost to a recipient that dropped:     {LostToDisconnectedRecipients.Count}";
         foreach (var (outcome, count) in Outcomes.Where(pair => pair.Key != "ack").OrderBy(pair => pair.Key))
         {
             yield return $"answered {outcome}: {count}";
