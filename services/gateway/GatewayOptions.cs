@@ -3,7 +3,7 @@ using System.ComponentModel.DataAnnotations;
 namespace ChatPlatform.Gateway;
 
 /// <summary>Configuration section <c>Gateway</c>. The defaults are the documented limits (docs/protocol.md).</summary>
-internal sealed class GatewayOptions
+internal sealed class GatewayOptions : IValidatableObject
 {
     public const string Section = "Gateway";
 
@@ -78,4 +78,15 @@ internal sealed class GatewayOptions
     /// <summary>How long either side may take to complete the close handshake before the socket is dropped.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "00:01:00")]
     public TimeSpan CloseTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        // Otherwise every frame above the budget would be refused as "too many waiting".
+        if (MaxPendingBytes < MaxFrameBytes)
+        {
+            yield return new ValidationResult(
+                $"Gateway:MaxPendingBytes ({MaxPendingBytes}) must be at least Gateway:MaxFrameBytes ({MaxFrameBytes}).",
+                [nameof(MaxPendingBytes), nameof(MaxFrameBytes)]);
+        }
+    }
 }

@@ -53,6 +53,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<IPresenceClient>(provider => provider.GetRequiredService<BusPresenceClient>());
         services.AddHostedService(provider => provider.GetRequiredService<BusPresenceClient>());
         services.AddSingleton<RegistryReconciler>();
+        services.AddSingleton<IRegistrySync>(provider => provider.GetRequiredService<RegistryReconciler>());
         services.AddHostedService(provider => provider.GetRequiredService<RegistryReconciler>());
         services.AddHostedService<GatewayHeartbeat>();
         services.AddHostedService<AckTimeoutSweeper>();

@@ -2,6 +2,7 @@ using ChatPlatform.Contracts;
 using ChatPlatform.Contracts.Connections;
 using ChatPlatform.Contracts.Gateways;
 using ChatPlatform.Contracts.Registry;
+using ChatPlatform.Contracts.Rooms;
 using ChatPlatform.Presence.Registry;
 using ChatPlatform.Testing;
 using StackExchange.Redis;
@@ -134,6 +135,23 @@ public sealed class RedisConnectionRegistryTests(ServersFixture servers) : IAsyn
         await _changes.SyncAsync();
         Assert.Empty(_changes.Since(mark));
         Assert.Equal(before + 1, await SequenceAsync());
+    }
+
+    [Fact]
+    public async Task A_leave_that_arrives_after_its_connection_closed_leaves_nothing_behind()
+    {
+        var (gateway, instance) = NewGateway();
+        var connection = Names.Unique("conn");
+        await _registry.RegisterAsync(new RegisterConnection(gateway, instance, connection, "bob", 1), LongTtl);
+        Assert.True(await _registry.JoinAsync(new JoinRoom(gateway, instance, connection, "bob", "lobby", 2)));
+        Assert.True(await _registry.RemoveAsync(new ConnectionClosed(gateway, instance, connection, "bob"), ClosedTtl));
+        var mark = await _changes.MarkAsync();
+
+        await _registry.LeaveAsync(new LeaveRoom(gateway, connection, "lobby", 3));
+
+        Assert.False(await Database.KeyExistsAsync(RedisNames.ConnectionRooms(connection)));
+        await _changes.SyncAsync();
+        Assert.Empty(_changes.Since(mark));
     }
 
     [Fact]

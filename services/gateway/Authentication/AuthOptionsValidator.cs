@@ -6,6 +6,8 @@ namespace ChatPlatform.Gateway.Authentication;
 /// <summary>Refuses to start with an authentication setup that would let anyone in, or nobody.</summary>
 internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
+    private static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var jwt = options.Jwt;
@@ -60,6 +62,19 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             default:
                 problems.Add("Auth:Jwt:Algorithm must be HS256 or RS256.");
                 break;
+        }
+
+        if (jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > MaxClockSkew)
+        {
+            problems.Add("Auth:Jwt:ClockSkew must be between 00:00:00 and 00:05:00.");
+        }
+
+        foreach (var (setting, value) in new[] { ("UserClaim", jwt.UserClaim), ("RolesClaim", jwt.RolesClaim), ("RoomsClaim", jwt.RoomsClaim), ("AdminRole", jwt.AdminRole) })
+        {
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                problems.Add($"Auth:Jwt:{setting} must not be empty.");
+            }
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);

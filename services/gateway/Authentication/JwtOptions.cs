@@ -1,12 +1,12 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace ChatPlatform.Gateway.Authentication;
 
-/// <summary>Configuration section <c>Auth:Jwt</c>: how tokens are validated. Unset means no token is accepted.</summary>
+/// <summary>
+/// Configuration section <c>Auth:Jwt</c>: how tokens are validated. Unset means no token is
+/// accepted. <see cref="AuthOptionsValidator"/> checks it at start-up.
+/// </summary>
 internal sealed class JwtOptions
 {
     /// <summary><c>HS256</c> (a shared <see cref="Secret"/>) or <c>RS256</c> (a <see cref="PublicKeyFile"/> or <see cref="JwksFile"/>). Tokens signed any other way are refused.</summary>
-    [RegularExpression("^(HS256|RS256)$")]
     public string Algorithm { get; set; } = "HS256";
 
     /// <summary>The HS256 key, at least 32 bytes of UTF-8. Give it through the environment or a secret store, never a file in the repository.</summary>
@@ -23,23 +23,18 @@ internal sealed class JwtOptions
     public string? Audience { get; set; }
 
     /// <summary>The claim holding the user id.</summary>
-    [Required]
     public string UserClaim { get; set; } = "sub";
 
     /// <summary>The claim listing the user's roles (a string or an array).</summary>
-    [Required]
     public string RolesClaim { get; set; } = "roles";
 
     /// <summary>The claim listing the private rooms the user may join (a string or an array).</summary>
-    [Required]
     public string RoomsClaim { get; set; } = "rooms";
 
     /// <summary>The role that may send to everyone.</summary>
-    [Required]
     public string AdminRole { get; set; } = "admin";
 
     /// <summary>How far token times may be off between the issuer's clock and the gateway's.</summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(30);
 
     public bool IsConfigured => Issuer is not null || Audience is not null || Secret is not null || PublicKeyFile is not null || JwksFile is not null;

@@ -20,6 +20,7 @@ internal sealed class ClientCommandHandler(
     GatewayIdentity identity,
     LocalConnections connections,
     IPresenceClient presence,
+    IRegistrySync registry,
     IInboundPublisher publisher,
     PendingRequests pending,
     Acknowledgements acknowledgements,
@@ -37,7 +38,11 @@ internal sealed class ClientCommandHandler(
     private readonly string _adminRole = auth.Value.Jwt.AdminRole;
 
     /// <param name="frame">Valid only until this returns.</param>
-    public async Task HandleAsync(ClientConnection connection, ReadOnlyMemory<byte> frame)
+    /// <param name="closed">
+    /// Cancelled once the connection's socket has ended: a frame read before that is still acted
+    /// on, but without waiting for a router or presence on behalf of a client that is gone.
+    /// </param>
+    public async Task HandleAsync(ClientConnection connection, ReadOnlyMemory<byte> frame, CancellationToken closed = default)
     {
         if (!ClientFrameParser.TryParse(frame, out var command, out var error))
         {
@@ -48,21 +53,21 @@ internal sealed class ClientCommandHandler(
         switch (command)
         {
             case SendCommand send:
-                await SendAsync(connection, send);
+                await SendAsync(connection, send, closed);
                 break;
             case JoinCommand join:
-                await JoinAsync(connection, join);
+                await JoinAsync(connection, join, closed);
                 break;
             case LeaveCommand leave:
-                await LeaveAsync(connection, leave);
+                await LeaveAsync(connection, leave, closed);
                 break;
             case PresenceCommand query:
-                await AskAsync(connection, query);
+                await AskAsync(connection, query, closed);
                 break;
         }
     }
 
-    private async Task SendAsync(ClientConnection connection, SendCommand send)
+    private async Task SendAsync(ClientConnection connection, SendCommand send, CancellationToken closed)
     {
         if (send.Target.Kind == TargetKind.Room && !connections.IsMember(connection, send.Target.Value))
         {
@@ -96,10 +101,10 @@ internal sealed class ClientCommandHandler(
             send.Target,
             send.Body,
             activity?.Id));
-        await PublishAsync(connection, messageId, payload, new PendingRequest(connection, send.RequestId, send.Target, receivedAt));
+        await PublishAsync(connection, messageId, payload, new PendingRequest(connection, send.RequestId, send.Target, receivedAt), closed);
     }
 
-    private async Task AskAsync(ClientConnection connection, PresenceCommand query)
+    private async Task AskAsync(ClientConnection connection, PresenceCommand query, CancellationToken closed)
     {
         if (query.Target.Kind == TargetKind.Room && !MayEnter(connection, query.Target.Value))
         {
@@ -111,19 +116,19 @@ internal sealed class ClientCommandHandler(
         var queryId = Guid.CreateVersion7().ToString("N");
         using var activity = GatewayTelemetry.StartPresence(query.Target);
         var payload = DataPlaneCodec.Encode(new PresenceQuery(queryId, identity.Id, connection.Id, query.Target, activity?.Id));
-        await PublishAsync(connection, queryId, payload, new PendingRequest(connection, query.RequestId, query.Target, receivedAt));
+        await PublishAsync(connection, queryId, payload, new PendingRequest(connection, query.RequestId, query.Target, receivedAt), closed);
     }
 
     /// <summary>
     /// Publishes on the connection's shard and leaves the answer to the router. Awaited before
     /// the next frame is handled: a connection's frames reach the router in order.
     /// </summary>
-    private async Task PublishAsync(ClientConnection connection, string key, byte[] payload, PendingRequest request)
+    private async Task PublishAsync(ClientConnection connection, string key, byte[] payload, PendingRequest request, CancellationToken closed)
     {
         pending.Add(key, request);
         try
         {
-            if (await publisher.PublishAsync(InboundShards.Of(connection.Id, _shardCount), payload, CancellationToken.None))
+            if (await publisher.PublishAsync(InboundShards.Of(connection.Id, _shardCount), payload, closed))
             {
                 pending.Arm(key);
             }
@@ -137,9 +142,19 @@ internal sealed class ClientCommandHandler(
             Log.PublishFailed(logger, key, exception.Message);
             acknowledgements.OnNotRouted(key, "the message bus is unavailable; the message was not sent");
         }
+        catch (OperationCanceledException) when (closed.IsCancellationRequested)
+        {
+            acknowledgements.OnNotRouted(key, "the connection closed; the message was not sent");
+        }
+        catch
+        {
+            // Never armed, so it would never expire.
+            pending.TryTake(key);
+            throw;
+        }
     }
 
-    private async Task JoinAsync(ClientConnection connection, JoinCommand join)
+    private async Task JoinAsync(ClientConnection connection, JoinCommand join, CancellationToken closed)
     {
         if (!MayEnter(connection, join.Room))
         {
@@ -163,22 +178,31 @@ internal sealed class ClientCommandHandler(
         var problem = "presence no longer knows this connection; reconnect";
         try
         {
-            if (await presence.JoinAsync(connection, join.Room, sequence, CancellationToken.None))
+            if (await presence.JoinAsync(connection, join.Room, sequence, closed))
             {
                 connection.TrySend(ServerFrames.RoomAck(join.RequestId, join.Room));
                 return;
             }
         }
+        catch (OperationCanceledException) when (closed.IsCancellationRequested)
+        {
+            // The close report takes whatever presence made of it.
+            connections.Leave(connection, join.Room, out _);
+            return;
+        }
         catch (PresenceUnavailableException exception)
         {
             problem = $"{exception.Message}; not joined";
+
+            // Presence may have applied it after all: its report of what this gateway holds wins.
+            registry.RequestSync("a join presence did not confirm");
         }
 
         connections.Leave(connection, join.Room, out _);
         Reject(connection, new ProtocolError(join.RequestId, ErrorCodes.Unavailable, problem));
     }
 
-    private async Task LeaveAsync(ClientConnection connection, LeaveCommand leave)
+    private async Task LeaveAsync(ClientConnection connection, LeaveCommand leave, CancellationToken closed)
     {
         // Local first: the client stops getting the room's messages at once.
         if (!connections.Leave(connection, leave.Room, out var sequence))
@@ -189,13 +213,19 @@ internal sealed class ClientCommandHandler(
 
         try
         {
-            await presence.LeaveAsync(connection, leave.Room, sequence, CancellationToken.None);
+            await presence.LeaveAsync(connection, leave.Room, sequence, closed);
             connection.TrySend(ServerFrames.RoomAck(leave.RequestId, leave.Room));
+        }
+        catch (OperationCanceledException) when (closed.IsCancellationRequested)
+        {
+            // The close report ends the membership anyway.
         }
         catch (PresenceUnavailableException exception)
         {
             // Still a member for everyone else, so a member here too; the client may try again.
+            // Presence may have applied it after all: its report of what this gateway holds wins.
             connections.Join(connection, leave.Room, out _);
+            registry.RequestSync("a leave presence did not confirm");
             Reject(connection, new ProtocolError(leave.RequestId, ErrorCodes.Unavailable, $"{exception.Message}; not left"));
         }
     }

@@ -155,8 +155,9 @@ internal sealed class ConnectionEndpoint(
 
         using var expired = expiry.Token.Register(() =>
             connection.Close(WebSocketCloseStatus.PolicyViolation, "token expired; reconnect with a fresh token", drain: true));
+        using var closed = new CancellationTokenSource();
         var sending = connection.RunSenderAsync(socket, welcome);
-        var handling = HandleAllAsync(connection, queue.Reader);
+        var handling = HandleAllAsync(connection, queue.Reader, closed.Token);
         var receiving = ReceiveAsync(connection, socket, queue.Writer, budget);
         await Task.WhenAny(sending, receiving);
 
@@ -171,7 +172,9 @@ internal sealed class ConnectionEndpoint(
 
         await both;
 
-        // Frames read before the close are still acted on; their answers have nowhere to go.
+        // Frames read before the close are still acted on, but nothing waits on a router or
+        // presence for them: until handling ends the connection holds its slot and stays routable.
+        await closed.CancelAsync();
         await handling;
     }
 
@@ -231,13 +234,13 @@ internal sealed class ConnectionEndpoint(
     }
 
     /// <summary>Handles the connection's admitted frames one at a time, in order.</summary>
-    private async Task HandleAllAsync(ClientConnection connection, ChannelReader<QueuedFrame> queue)
+    private async Task HandleAllAsync(ClientConnection connection, ChannelReader<QueuedFrame> queue, CancellationToken closed)
     {
         await foreach (var frame in queue.ReadAllAsync())
         {
             try
             {
-                await commands.HandleAsync(connection, frame.Frame);
+                await commands.HandleAsync(connection, frame.Frame, closed);
             }
             catch (Exception exception)
             {

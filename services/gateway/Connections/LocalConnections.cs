@@ -124,14 +124,15 @@ internal sealed class LocalConnections
 
     /// <summary>
     /// The local connections a message to <paramref name="target"/> goes to. For a room or
-    /// everyone this includes the sender's connection, which the caller skips.
+    /// everyone this includes the sender's connection, which the caller skips. Everyone is
+    /// enumerated live, without a snapshot: the dictionary's enumerator takes no lock.
     /// </summary>
-    public IReadOnlyCollection<ClientConnection> Resolve(MessageTarget target) => target.Kind switch
+    public IEnumerable<ClientConnection> Resolve(MessageTarget target) => target.Kind switch
     {
         TargetKind.User => _byUser.TryGetValue(target.Value, out var connections) ? connections : [],
         TargetKind.Connection => _byId.TryGetValue(target.Value, out var connection) ? connection.Self : [],
         TargetKind.Room => _byRoom.TryGetValue(target.Value, out var members) ? members : [],
-        TargetKind.Everyone => [.. _byId.Values],
+        TargetKind.Everyone => _byId.Select(pair => pair.Value),
         _ => [],
     };
 

@@ -17,7 +17,7 @@ internal sealed class RegistryReconciler(
     LocalConnections connections,
     IConnectionMultiplexer redis,
     GatewayMetrics metrics,
-    ILogger<RegistryReconciler> logger) : BackgroundService
+    ILogger<RegistryReconciler> logger) : BackgroundService, IRegistrySync
 {
     /// <summary>Lets presence's own connection come back too before the report arrives.</summary>
     private static readonly TimeSpan AfterRedisReturns = TimeSpan.FromSeconds(1);

@@ -64,24 +64,24 @@ internal sealed class GatewayChannelListener(
     private void Deliver(Delivery delivery)
     {
         using var activity = GatewayTelemetry.StartDeliver(delivery.TraceParent);
-        var recipients = connections.Resolve(delivery.Target);
-        if (recipients.Count == 0)
-        {
-            // The recipient closed after the router resolved it.
-            metrics.DeliveryMissed();
-            return;
-        }
-
         // A room or everyone leaves out the sender's own connection.
         var skip = delivery.Target.Kind is TargetKind.Room or TargetKind.Everyone ? delivery.FromConnection : null;
-        var frame = ServerFrames.Message(delivery);
+        byte[]? frame = null;
         var delivered = 0;
-        foreach (var recipient in recipients)
+        foreach (var recipient in connections.Resolve(delivery.Target))
         {
+            frame ??= ServerFrames.Message(delivery);
             if (recipient.Id != skip && recipient.TrySend(frame))
             {
                 delivered++;
             }
+        }
+
+        if (frame is null)
+        {
+            // The recipient closed after the router resolved it.
+            metrics.DeliveryMissed();
+            return;
         }
 
         metrics.Delivered(delivered);

@@ -55,7 +55,7 @@ internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis) : IC
             [request.GatewayId, request.ConnectionId, request.Room, request.Sequence]) == "ok";
 
     public Task LeaveAsync(LeaveRoom request) =>
-        RunAsync(RegistryScripts.Leave, [], [request.GatewayId, request.ConnectionId, request.Room, request.Sequence]);
+        RunAsync(RegistryScripts.Leave, [RedisNames.GatewayConnections(request.GatewayId)], [request.GatewayId, request.ConnectionId, request.Room, request.Sequence]);
 
     public async Task<long> PurgeRetiredAsync(int batchSize)
     {

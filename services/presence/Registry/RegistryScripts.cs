@@ -199,9 +199,14 @@ internal static class RegistryScripts
         return 'ok'
         """;
 
-    /// <summary>ARGV gateway, connection, room, sequence. A leave older than the room's record changes nothing.</summary>
+    /// <summary>
+    /// KEYS gateway connections; ARGV gateway, connection, room, sequence. A leave older than the
+    /// room's record changes nothing; so does one for a connection no longer registered, whose
+    /// close took its memberships already (a marker written for it would never be deleted).
+    /// </summary>
     public const string Leave = Prelude + """
         local gateway, connection, room, seq = ARGV[12], ARGV[13], ARGV[14], tonumber(ARGV[15])
+        if redis.call('HEXISTS', KEYS[6], connection) == 0 then return 'ok' end
         local last = record(connection, room)
         if last and math.abs(last) > seq then return 'ok' end
         local user = leave(gateway, connection, room, seq)

@@ -21,6 +21,8 @@ internal sealed class MessageRouter(
     TimeProvider time,
     ILogger<MessageRouter> logger)
 {
+    private readonly ISubscriber _subscriber = redis.GetSubscriber();
+
     public void OnInbound(int shard, RedisValue value)
     {
         if (!ownership.IsOwned(shard))
@@ -68,6 +70,21 @@ internal sealed class MessageRouter(
 
     private void Route(InboundMessage message)
     {
+        // The route activity ends later, on another thread: it must not stay current here, where
+        // the next message's activity (with no trace parent of its own) would take it as parent.
+        var current = Activity.Current;
+        try
+        {
+            RouteWithin(message);
+        }
+        finally
+        {
+            Activity.Current = current;
+        }
+    }
+
+    private void RouteWithin(InboundMessage message)
+    {
         var startedAt = time.GetTimestamp();
         var activity = RouterTelemetry.StartRoute(message.TraceParent);
         activity?.SetTag("chat.message.id", message.MessageId);
@@ -88,11 +105,10 @@ internal sealed class MessageRouter(
             message.Target,
             message.Body,
             activity?.Id ?? message.TraceParent));
-        var subscriber = redis.GetSubscriber();
         var publishes = new Task<long>[recipients.Count];
         for (var i = 0; i < publishes.Length; i++)
         {
-            publishes[i] = subscriber.PublishAsync(channels.For(recipients[i].GatewayId), payload);
+            publishes[i] = _subscriber.PublishAsync(channels.For(recipients[i].GatewayId), payload);
         }
 
         _ = CompleteAsync(message, recipients, publishes, startedAt, activity);
@@ -101,6 +117,7 @@ internal sealed class MessageRouter(
     private async Task CompleteAsync(InboundMessage message, IReadOnlyList<GatewayRecipients> recipients, Task<long>[] publishes, long startedAt, Activity? activity)
     {
         var routedTo = 0;
+        var failed = false;
         for (var i = 0; i < publishes.Length; i++)
         {
             try
@@ -114,7 +131,17 @@ internal sealed class MessageRouter(
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
                 Log.DeliveryPublishFailed(logger, message.MessageId, recipients[i].GatewayId, exception);
+                failed = true;
             }
+        }
+
+        if (failed && routedTo == 0)
+        {
+            // A publish that timed out may still have been delivered: "offline" could be false.
+            // With no outcome, the sender's gateway answers that the message may not have arrived.
+            activity?.SetStatus(ActivityStatusCode.Error, "delivery publish failed");
+            activity?.Dispose();
+            return;
         }
 
         Finish(message, routedTo > 0 ? SendStatus.Routed : NoneStatus(message.Target), routedTo, publishes.Length, startedAt, activity);
@@ -138,7 +165,7 @@ internal sealed class MessageRouter(
     {
         try
         {
-            redis.GetSubscriber().Publish(channels.For(gatewayId), payload, CommandFlags.FireAndForget);
+            _subscriber.Publish(channels.For(gatewayId), payload, CommandFlags.FireAndForget);
         }
         catch (RedisException exception)
         {

@@ -204,6 +204,32 @@ public sealed class AuthOptionsValidatorTests : IDisposable
         Assert.Contains("Auth:Jwt:Algorithm must be HS256 or RS256.", result.Failures!);
     }
 
+    [Theory]
+    [InlineData("-00:00:01")]
+    [InlineData("00:05:01")]
+    [InlineData("1.00:00:00")]
+    public void A_clock_skew_outside_zero_to_five_minutes_fails(string skew)
+    {
+        var options = Hs256();
+        options.Jwt.ClockSkew = TimeSpan.Parse(skew, System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = Validate(options);
+
+        Assert.Equal("Auth:Jwt:ClockSkew must be between 00:00:00 and 00:05:00.", Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void Empty_claim_names_fail_and_are_each_named()
+    {
+        var options = Hs256();
+        options.Jwt.UserClaim = "";
+        options.Jwt.AdminRole = " ";
+
+        var result = Validate(options);
+
+        Assert.Equal(["Auth:Jwt:UserClaim must not be empty.", "Auth:Jwt:AdminRole must not be empty."], result.Failures!);
+    }
+
     [Fact]
     public void Every_problem_is_reported_at_once()
     {

@@ -24,6 +24,7 @@ public sealed class ClientCommandHandlerTests : IDisposable
     private readonly MetricRecorder _metrics;
     private readonly LocalConnections _connections = new();
     private readonly RecordingPresenceClient _presence = new();
+    private readonly RecordingRegistrySync _registrySync = new();
     private readonly RecordingInboundPublisher _publisher = new();
     private PendingRequests _pending = null!;
     private Acknowledgements _acknowledgements = null!;
@@ -122,6 +123,7 @@ public sealed class ClientCommandHandlerTests : IDisposable
         Assert.Empty(_connections.Resolve(MessageTarget.Room("lobby")));
         Assert.Equal(0, _connections.RoomCount(alice.Connection));
         Assert.Equal(1, _metrics.Sum("chat.gateway.errors", "code", "unavailable"));
+        Assert.Equal(["a join presence did not confirm"], _registrySync.Reasons);
         await alice.AssertNothingMoreAsync();
     }
 
@@ -292,6 +294,33 @@ public sealed class ClientCommandHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_send_read_before_the_close_does_not_wait_for_a_router_once_the_connection_is_gone()
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice");
+        using var closed = new CancellationTokenSource();
+        await closed.CancelAsync();
+        _publisher.OnPublish = (_, _) => Task.FromCanceled<bool>(closed.Token);
+
+        await _handler.HandleAsync(alice.Connection, Encoding.UTF8.GetBytes("""{"type":"send","id":"7","to":{"user":"bob"},"body":"bye"}"""), closed.Token);
+
+        Assert.Equal(
+            """{"type":"error","id":"7","code":"unavailable","message":"the connection closed; the message was not sent"}""",
+            (await alice.ReceiveAsync()).Text);
+        Assert.Equal(0, _pending.Count);
+    }
+
+    [Fact]
+    public async Task A_publish_that_fails_unexpectedly_leaves_no_request_waiting_forever()
+    {
+        await using var alice = await ConnectAsync("c-alice", "alice");
+        _publisher.OnPublish = (_, _) => Task.FromException<bool>(new ObjectDisposedException("multiplexer"));
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => HandleAsync(alice, """{"type":"send","id":"8","to":{"user":"bob"},"body":"x"}"""));
+
+        Assert.Equal(0, _pending.Count);
+    }
+
+    [Fact]
     public async Task A_leave_presence_does_not_confirm_is_undone_and_answered_unavailable()
     {
         await using var alice = await ConnectAsync("c-alice", "alice");
@@ -307,6 +336,7 @@ public sealed class ClientCommandHandlerTests : IDisposable
         Assert.True(_connections.IsMember(alice.Connection, "lobby"));
         Assert.Equal([alice.Connection], _connections.Resolve(MessageTarget.Room("lobby")));
         Assert.Equal(1, _metrics.Sum("chat.gateway.errors", "code", "unavailable"));
+        Assert.Equal(["a leave presence did not confirm"], _registrySync.Reasons);
         await alice.AssertNothingMoreAsync();
     }
 
@@ -768,6 +798,7 @@ public sealed class ClientCommandHandlerTests : IDisposable
             new GatewayIdentity(GatewayId, "0193a6b2c3d47e8f9a0b1c2d3e4f5a6b"),
             _connections,
             _presence,
+            _registrySync,
             _publisher,
             _pending,
             _acknowledgements,

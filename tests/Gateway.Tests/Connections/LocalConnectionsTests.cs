@@ -342,7 +342,7 @@ public sealed class LocalConnectionsTests
 
         var everyone = _connections.Resolve(MessageTarget.Everyone);
 
-        Assert.Equal(3, everyone.Count);
+        Assert.Equal(3, everyone.Count());
         Assert.True(new[] { alice, aliceAgain, bob }.ToHashSet().SetEquals(everyone));
     }
 
@@ -359,15 +359,23 @@ public sealed class LocalConnectionsTests
     }
 
     [Fact]
-    public void Everyone_resolved_is_a_snapshot_that_later_changes_do_not_alter()
+    public void Everyone_is_enumerated_live_and_can_change_while_a_delivery_walks_it()
     {
         var alice = Added("c-1", "alice");
-        var everyone = _connections.Resolve(MessageTarget.Everyone);
-
         Added("c-2", "bob");
-        _connections.Remove(alice);
+        var seen = new List<string>();
 
-        Assert.Equal([alice], everyone);
+        // A broadcast walks every connection without copying them; connections coming and going
+        // meanwhile neither break the walk nor get it twice.
+        foreach (var connection in _connections.Resolve(MessageTarget.Everyone))
+        {
+            seen.Add(connection.Id);
+            _connections.Remove(alice);
+            Added($"c-{seen.Count + 2}", "carol");
+        }
+
+        Assert.Equal(seen.Count, seen.Distinct().Count());
+        Assert.DoesNotContain("c-1", _connections.Resolve(MessageTarget.Everyone).Select(connection => connection.Id));
     }
 
     [Fact]
@@ -385,7 +393,7 @@ public sealed class LocalConnectionsTests
 
         var expected = all.Where((_, i) => i % 4 == 0).ToHashSet();
         var members = _connections.Resolve(MessageTarget.Room("lobby"));
-        Assert.Equal(expected.Count, members.Count);
+        Assert.Equal(expected.Count, members.Count());
         Assert.True(expected.SetEquals(members));
         Assert.All(all, connection => Assert.Equal(expected.Contains(connection), _connections.IsMember(connection, "lobby")));
     }
