@@ -104,7 +104,7 @@ public sealed class ChatClient : IAsyncDisposable
     /// connection, trying each once.
     /// </summary>
     /// <exception cref="ArgumentException">The options are incomplete or contradictory.</exception>
-    /// <exception cref="ChatException">No gateway welcomed the connection (<c>connect_failed</c>, or <c>unauthorized</c> for refused credentials).</exception>
+    /// <exception cref="ChatException">No gateway welcomed the connection: the last attempt's <c>connect_failed</c>, <c>unauthorized</c> for refused credentials, or <c>protocol_error</c> for a malformed welcome.</exception>
     public static async Task<ChatClient> ConnectAsync(ChatClientOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -137,7 +137,7 @@ public sealed class ChatClient : IAsyncDisposable
     public IAsyncEnumerable<ChatEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
         _events.Reader.ReadAllAsync(cancellationToken);
 
-    /// <summary>Sends <paramref name="body"/> (any JSON-serializable value, or a <see cref="JsonElement"/> as is) to <paramref name="target"/>.</summary>
+    /// <summary>Sends <paramref name="body"/> (any JSON-serializable value, or a <see cref="JsonElement"/>, sent as the same JSON value) to <paramref name="target"/>.</summary>
     /// <returns>The message id and the number of connections it was routed to.</returns>
     /// <exception cref="ChatException"><c>offline</c>, <c>forbidden</c>, <c>bad_request</c>, <c>too_large</c>, <c>timeout</c>, <c>disconnected</c> and the rest of <see cref="ChatErrorCodes"/>.</exception>
     public async Task<SendResult> SendAsync<TBody>(ChatTarget target, TBody body, CancellationToken cancellationToken = default)
@@ -166,7 +166,8 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>
     /// Joins a room: once this completes, the client gets every message sent to it. Joining twice
     /// is harmless. A join that fails with <c>disconnected</c> (made while reconnecting, or cut
-    /// off by a lost connection) still counts: the reconnect joins the room.
+    /// off by a lost connection) still counts: the reconnect joins the room. So does one that fails
+    /// with <c>timeout</c>, which may have taken effect; any other failure drops the room.
     /// </summary>
     /// <exception cref="ChatException">See <see cref="ChatErrorCodes"/>; <c>bad_request</c> for an invalid room name or too many rooms.</exception>
     public async Task JoinAsync(string room, CancellationToken cancellationToken = default)
@@ -181,9 +182,10 @@ public sealed class ChatClient : IAsyncDisposable
         {
             Answers.RoomAck(await CallAsync(id => ClientFrames.Join(id, room), cancellationToken));
         }
-        catch (ChatException exception) when (exception.Code != ChatErrorCodes.Disconnected)
+        catch (ChatException exception) when (exception.Code is not (ChatErrorCodes.Disconnected or ChatErrorCodes.Timeout))
         {
-            // Refused: not a room to join again. A join cut off by a disconnect is carried out by the reconnect.
+            // Refused: not a room to join again. A join cut off by a disconnect is carried out by the
+            // reconnect; one that timed out may have taken effect, so it stays too.
             lock (_rooms)
             {
                 _rooms.Remove(room);

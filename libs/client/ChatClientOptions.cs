@@ -9,6 +9,8 @@ namespace ChatPlatform.Client;
 /// </summary>
 public sealed class ChatClientOptions
 {
+    private static readonly TimeSpan MaxTimeout = TimeSpan.FromMilliseconds(int.MaxValue);
+
     /// <summary>
     /// Gateway addresses, e.g. <c>ws://127.0.0.1:8081/ws</c>. The first connection tries them in
     /// order; each reconnect attempt moves on to the next, so a client leaves a gateway that went away.
@@ -81,6 +83,12 @@ public sealed class ChatClientOptions
         if (RequestTimeout <= TimeSpan.Zero || ConnectTimeout <= TimeSpan.Zero)
         {
             throw new ArgumentException("RequestTimeout and ConnectTimeout must be positive.");
+        }
+
+        // Timers and CancelAfter take at most int.MaxValue milliseconds (about 24.8 days).
+        if (RequestTimeout > MaxTimeout || ConnectTimeout > MaxTimeout)
+        {
+            throw new ArgumentException($"RequestTimeout and ConnectTimeout must be at most {MaxTimeout} (int.MaxValue milliseconds).");
         }
 
         if (ReconnectInitialDelay <= TimeSpan.Zero || ReconnectMaxDelay < ReconnectInitialDelay)

@@ -42,6 +42,6 @@ public static class ChatErrorCodes
     /// <summary>Client side: a gateway refused the credentials (HTTP 401 or 403).</summary>
     public const string Unauthorized = "unauthorized";
 
-    /// <summary>Client side: the gateway's answer did not have the shape the protocol promises.</summary>
+    /// <summary>Client side: the gateway's answer, or its welcome, did not have the shape the protocol promises.</summary>
     public const string ProtocolError = "protocol_error";
 }

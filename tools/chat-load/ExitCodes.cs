@@ -12,7 +12,7 @@ internal static class ExitCodes
     /// <summary>Bad arguments.</summary>
     public const int Usage = 2;
 
-    /// <summary>No client could connect: the stack is not reachable, or refused every client.</summary>
+    /// <summary>No client could connect (the stack is not reachable, or refused every client), or only one did in direct mode.</summary>
     public const int Unreachable = 3;
 
     /// <summary>Stopped by Ctrl-C or SIGTERM; the summary covers the part that ran.</summary>

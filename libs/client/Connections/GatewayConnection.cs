@@ -243,8 +243,10 @@ internal sealed class GatewayConnection
                 }
             }
         }
-        catch (Exception exception) when (exception is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        catch (Exception exception)
         {
+            // Any failure, expected (the socket broke) or not, must end the connection: otherwise
+            // Lost never completes, the client never reconnects and disposing it hangs.
             loss = new ConnectionLoss(null, null, exception, Volatile.Read(ref _closedByClient) == 1);
         }
 
@@ -332,9 +334,9 @@ internal sealed class GatewayConnection
                     _publish(chatEvent);
                 }
             }
-            catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException)
+            catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
             {
-                // An event without its fields is skipped.
+                // An event without its fields, or with one out of range, is skipped.
             }
         }
     }

@@ -9,6 +9,8 @@ internal static class ServerEvents
     /// <summary>The event a frame carries, or <see langword="null"/> for a type this client does not know (newer gateways may add some).</summary>
     /// <exception cref="InvalidOperationException">A known frame without its fields.</exception>
     /// <exception cref="KeyNotFoundException">A known frame without its fields.</exception>
+    /// <exception cref="FormatException">A known frame with a field of the wrong kind.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A message whose <c>ts</c> is no possible time.</exception>
     public static ChatEvent? Read(string type, JsonElement frame) => type switch
     {
         "message" => Message(frame),

@@ -189,5 +189,39 @@ public sealed class ScriptModeTests(ClientStackFixture fixture)
         Assert.Contains(badUrl.Stderr, line => line.Contains("--url must be a ws:// or wss:// address"));
     }
 
+    [Fact]
+    public async Task A_refused_join_does_not_become_the_current_room()
+    {
+        var room = Names.Unique("room");
+        await using var cli = ChatCli.Start("cli-script", ["script", "--url", fixture.GatewayUrl(0).ToString(), "--user", Names.Unique("alice")]);
+        await cli.ExpectAsync("connected");
+
+        await cli.WriteLineAsync($"/join {room}");
+        Assert.Equal("ack", Text(await cli.AnswerToAsync(1), "event"));
+        await cli.WriteLineAsync($"/join private:{Names.Unique("staff")}");
+        Assert.Equal("forbidden", Text(await cli.AnswerToAsync(2), "code"));
+        await cli.WriteLineAsync("still here");
+        var say = await cli.AnswerToAsync(3);
+        cli.EndInput();
+
+        Assert.Equal("ack", Text(say, "event"));
+        Assert.Equal(0, await cli.WaitForExitAsync(ChatCli.DefaultTimeout));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("NaN")]
+    [InlineData("1e-9")]
+    [InlineData("3601")]
+    [InlineData("1e300")]
+    public async Task A_timeout_outside_a_millisecond_to_an_hour_is_a_usage_error(string timeout)
+    {
+        var run = await ChatCli.RunAsync("cli-usage", ["script", "--url", fixture.GatewayUrl(0).ToString(), "--user", "alice", "--timeout", timeout]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Empty(run.Stdout);
+        Assert.Contains(run.Stderr, line => line.Contains("--timeout must be between"));
+    }
+
     private static string? Text(JsonElement line, string property) => line.GetProperty(property).GetString();
 }

@@ -57,6 +57,7 @@ public sealed class TokenCommandTests(ClientStackFixture fixture)
     [InlineData("too-short", "local", "1h", "at least 32")]
     [InlineData(Secret, "local", "soon", "--lifetime must be a positive duration")]
     [InlineData(Secret, "local", "0s", "--lifetime must be a positive duration")]
+    [InlineData(Secret, "local", "10", "with units")]
     [InlineData(Secret, "", "1h", "give --secret, --issuer and --audience")]
     public async Task It_refuses_what_would_make_a_bad_token_and_prints_no_token(string secret, string issuer, string lifetime, string error)
     {

@@ -252,6 +252,41 @@ public sealed class FakeGatewayTests
         }
     }
 
+    [Fact]
+    public async Task A_join_that_times_out_stays_in_the_rooms_since_it_may_have_taken_effect()
+    {
+        await using var gateway = await FakeGateway.StartAsync(connection => connection.IgnoreAllAsync());
+        await using var client = new RecordingClient(await ChatClient.ConnectAsync(Options(gateway, options => options.RequestTimeout = TimeSpan.FromMilliseconds(300))));
+
+        var error = await Assert.ThrowsAsync<ChatException>(() => client.Client.JoinAsync("lobby"));
+
+        Assert.Equal(ChatErrorCodes.Timeout, error.Code);
+        Assert.Equal(["lobby"], client.Client.Rooms);
+    }
+
+    [Fact]
+    public async Task A_message_with_an_impossible_timestamp_is_skipped_and_the_connection_lives_on()
+    {
+        await using var gateway = await FakeGateway.StartAsync(async connection =>
+        {
+            var from = new { user = "bob", connection = "b" };
+            var to = new { user = "alice" };
+            await connection.SendAsync(new { type = "message", message = "m-1", from, to, body = 1, ts = 1e20 });
+            await connection.SendAsync(new { type = "message", message = "m-2", from, to, body = 2, ts = 9_000_000_000_000_000_000 });
+            await connection.SendAsync(new { type = "message", message = "m-3", from, to, body = 3, ts = 1_700_000_000_000 });
+            await connection.IgnoreAllAsync();
+        });
+        var client = new RecordingClient(await ChatClient.ConnectAsync(Options(gateway)));
+
+        var received = await client.ExpectAsync<MessageReceived>();
+
+        Assert.Equal("m-3", received.MessageId);
+        Assert.Equal(ChatConnectionState.Connected, client.Client.State);
+        Assert.DoesNotContain(client.History, entry => entry.Event is Disconnected);
+        await client.DisposeAsync().AsTask().WaitAsync(RecordingClient.DefaultTimeout);
+        Assert.Single(gateway.Authorizations);
+    }
+
     private static ChatClientOptions Options(FakeGateway gateway, Action<ChatClientOptions>? configure = null)
     {
         var options = new ChatClientOptions

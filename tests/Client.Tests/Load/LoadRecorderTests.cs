@@ -9,6 +9,27 @@ public sealed class LoadRecorderTests
     private static readonly RunHeader Header = new("room", 3, 2, 10, "lobby");
 
     [Fact]
+    public void The_drain_ends_early_only_when_every_send_was_acked_and_its_deliveries_came()
+    {
+        var recorder = new LoadRecorder(2);
+        recorder.Sending();
+        recorder.Acked(0, 0, 1, 1_000);
+        Assert.False(recorder.AllExpectedDelivered);
+        Assert.True(recorder.Delivered(1, 0, 0, 2_000, 1_000_000));
+        Assert.True(recorder.AllExpectedDelivered);
+
+        // A failed send that was delivered anyway must not stand in for an acked one still on its way.
+        recorder.Sending();
+        recorder.Acked(0, 1, 1, 1_000);
+        recorder.Sending();
+        recorder.Failed("timeout");
+        Assert.True(recorder.Delivered(1, 0, 2, 2_000, 1_000_000));
+        Assert.False(recorder.AllExpectedDelivered);
+        Assert.True(recorder.Delivered(1, 0, 1, 2_000, 1_000_000));
+        Assert.False(recorder.AllExpectedDelivered);
+    }
+
+    [Fact]
     public void Deliveries_of_acked_messages_are_matched_against_the_recipients_the_acks_promised()
     {
         var recorder = new LoadRecorder(3);

@@ -23,6 +23,9 @@ internal sealed class ConnectionOptions
         Description = "Connect with this JWT (Authorization: Bearer); CHAT_TOKEN if neither --user nor --token is given",
     };
 
+    private const double MinTimeoutSeconds = 0.001;
+    private const double MaxTimeoutSeconds = 3600;
+
     private readonly Option<double> _timeout = new("--timeout")
     {
         Description = "Seconds a command waits for the gateway's answer",
@@ -54,9 +57,12 @@ internal sealed class ConnectionOptions
         });
         _timeout.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<double>() <= 0)
+            // An hour is far past any answer worth waiting for, and NaN, huge or tiny values would
+            // make every call fail or overflow later.
+            var seconds = result.GetValueOrDefault<double>();
+            if (!(seconds >= MinTimeoutSeconds && seconds <= MaxTimeoutSeconds))
             {
-                result.AddError("--timeout must be positive.");
+                result.AddError($"--timeout must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds} seconds.");
             }
         });
     }

@@ -32,7 +32,7 @@ internal static class TokenCommand
 
             if (!Lifetime.TryParse(result.GetRequiredValue(lifetime), out var validFor))
             {
-                return Fail($"--lifetime must be a positive duration such as 90s, 15m, 1h or 7d, not '{result.GetValue(lifetime)}'");
+                return Fail($"--lifetime must be a positive duration with units, such as 90s, 15m, 1h or 7d (or hh:mm:ss), not '{result.GetValue(lifetime)}'");
             }
 
             try

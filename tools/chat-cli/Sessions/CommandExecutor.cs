@@ -19,8 +19,9 @@ internal sealed class CommandExecutor(ChatClient client)
         switch (command.Kind)
         {
             case CommandKind.Join:
+                var previous = _currentRoom;
                 _currentRoom = command.Name;
-                return RunAsync(command, JoinAsync(command.Name!));
+                return RunAsync(command, JoinAsync(command.Name!, previous));
             case CommandKind.Leave:
                 if (_currentRoom == command.Name)
                 {
@@ -65,10 +66,21 @@ internal sealed class CommandExecutor(ChatClient client)
 
     private static async Task<object?> Boxed<T>(Task<T> call) => await call;
 
-    private async Task<object?> JoinAsync(string room)
+    private async Task<object?> JoinAsync(string room, string? previous)
     {
-        await client.JoinAsync(room);
-        return room;
+        try
+        {
+            await client.JoinAsync(room);
+            return room;
+        }
+        catch (ChatException) when (!client.Rooms.Contains(room))
+        {
+            // A refused join leaves no room to talk in: go back to the previous one, unless a
+            // later command has changed the current room since. A join the client keeps (it timed
+            // out or was cut off by a disconnect) stays current.
+            Interlocked.CompareExchange(ref _currentRoom, previous, room);
+            throw;
+        }
     }
 
     private async Task<object?> LeaveAsync(string room)

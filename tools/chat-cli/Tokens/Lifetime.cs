@@ -32,7 +32,9 @@ internal static partial class Lifetime
                 };
             }
         }
-        else if (!TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out lifetime))
+
+        // A TimeSpan only with a colon: TimeSpan reads a bare "10" as ten days, so a bare number is refused.
+        else if (!text.Contains(':') || !TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out lifetime))
         {
             return false;
         }

@@ -65,7 +65,7 @@ internal sealed class LoadRunner(LoadSettings settings, TextWriter progress)
             await WaitUntilAsync(() => clients.Sum(client => client.Pending) == 0, settings.RequestTimeout + TimeSpan.FromSeconds(1), CancellationToken.None);
             var drain = stop.IsCancellationRequested && settings.Drain > InterruptedDrain ? InterruptedDrain : settings.Drain;
             progress.WriteLine($"chat-load: sending done; waiting up to {drain.TotalSeconds:0.###} s for deliveries");
-            await WaitUntilAsync(() => _recorder.UniqueDeliveries >= _recorder.ExpectedDeliveries, drain, CancellationToken.None);
+            await WaitUntilAsync(() => _recorder.AllExpectedDelivered, drain, CancellationToken.None);
 
             await CloseAllAsync(clients);
             clients = [];

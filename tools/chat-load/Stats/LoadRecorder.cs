@@ -39,11 +39,12 @@ internal sealed class LoadRecorder
         }
     }
 
-    /// <summary>Deliveries so far, each message counted once per receiver.</summary>
-    public long UniqueDeliveries => Interlocked.Read(ref _unique);
-
-    /// <summary>Deliveries the acks so far promised.</summary>
-    public long ExpectedDeliveries => Interlocked.Read(ref _expected);
+    /// <summary>
+    /// Whether every send was acked and as many deliveries came as the acks promised. Deliveries of
+    /// failed sends count in the total too, so once one failed the total says nothing and this stays false.
+    /// </summary>
+    public bool AllExpectedDelivered =>
+        Interlocked.Read(ref _ackedCount) == Interlocked.Read(ref _sent) && Interlocked.Read(ref _unique) >= Interlocked.Read(ref _expected);
 
     public void Connected(long microseconds)
     {
