@@ -16,6 +16,6 @@ internal static partial class Log
     [LoggerMessage(1010, LogLevel.Information, "OpenTelemetry export is off: no OTEL_EXPORTER_OTLP_ENDPOINT")]
     public static partial void TelemetryOff(ILogger logger);
 
-    [LoggerMessage(1011, LogLevel.Information, "Exporting traces and metrics over OTLP to {Endpoint}")]
-    public static partial void TelemetryOn(ILogger logger, string endpoint);
+    [LoggerMessage(1011, LogLevel.Information, "Exporting {Signals} over OTLP to {Endpoint}")]
+    public static partial void TelemetryOn(ILogger logger, string signals, string endpoint);
 }

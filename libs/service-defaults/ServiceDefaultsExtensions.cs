@@ -15,9 +15,10 @@ namespace ChatPlatform.ServiceDefaults;
 public static class ServiceDefaultsExtensions
 {
     /// <summary>
-    /// What every service sets up the same way: console logging, OpenTelemetry export, the
-    /// <c>/healthz</c> and <c>/readyz</c> checks, the process's one Redis connection, and the
-    /// options every service shares.
+    /// What every service sets up the same way: console logging, OpenTelemetry (traces, metrics
+    /// and logs over OTLP when an endpoint is configured), the <c>/healthz</c> and
+    /// <c>/readyz</c> checks, the process's one Redis connection, and the options every service
+    /// shares.
     /// </summary>
     public static IHostApplicationBuilder AddServiceDefaults(this IHostApplicationBuilder builder, string serviceName)
     {
@@ -31,12 +32,13 @@ public static class ServiceDefaultsExtensions
             console.UseUtcTimestamp = true;
         });
 
-        builder.Services.AddHostedService<TelemetryService>();
+        builder.AddTelemetry(identity);
 
         builder.Services.AddOptions<RedisOptions>()
             .BindConfiguration(RedisOptions.Section)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
         builder.Services.AddSingleton(provider => RedisConnectionFactory.Connect(
             provider.GetRequiredService<IOptions<RedisOptions>>(),
             identity,

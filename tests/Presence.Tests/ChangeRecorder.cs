@@ -15,25 +15,42 @@ internal sealed class ChangeRecorder : IAsyncDisposable
     private static readonly TimeSpan SyncTimeout = TimeSpan.FromSeconds(10);
 
     private readonly ConnectionMultiplexer _redis;
-    private readonly string _barrierChannel = $"test:barrier:{Guid.NewGuid():N}";
+
+    // Under the change channel's name, so one pattern subscription (one ordered queue) gets both.
+    private readonly RedisChannel _barrierChannel = RedisChannel.Literal($"{RedisNames.RegistryChanges}:barrier:{Guid.NewGuid():N}");
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _barriers = new();
     private readonly Lock _gate = new();
     private readonly List<RegistryChange> _changes = [];
     private readonly List<string> _malformed = [];
+
+    private ChannelMessageQueue? _queue;
+    private Task? _loop;
 
     private ChangeRecorder(ConnectionMultiplexer redis) => _redis = redis;
 
     public static async Task<ChangeRecorder> StartAsync(string connectionString)
     {
         var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
-
-        // Handlers must run in the order Redis sent the messages (the default in this client
-        // version, set here because the tests depend on it).
-        redis.PreserveAsyncOrder = true;
         var recorder = new ChangeRecorder(redis);
-        var subscriber = redis.GetSubscriber();
-        await subscriber.SubscribeAsync(RedisNames.RegistryChanges, (_, value) => recorder.Record(value));
-        await subscriber.SubscribeAsync(recorder._barrierChannel, (_, value) => recorder.Release(value));
+
+        // One ordered queue for the changes and the barriers: a barrier arrives after every change
+        // published before it.
+        var queue = await redis.GetSubscriber().SubscribeAsync(RedisChannel.Pattern(RedisNames.RegistryChanges + "*"));
+        recorder._queue = queue;
+        recorder._loop = Task.Run(async () =>
+        {
+            await foreach (var message in queue)
+            {
+                if (message.Channel == recorder._barrierChannel)
+                {
+                    recorder.Release(message.Message);
+                }
+                else
+                {
+                    recorder.Record(message.Message);
+                }
+            }
+        });
         return recorder;
     }
 
@@ -62,7 +79,7 @@ internal sealed class ChangeRecorder : IAsyncDisposable
 
     /// <summary>
     /// Returns once every change published before the call has arrived: a message published
-    /// afterwards on another channel comes back on the same subscription connection, in order.
+    /// afterwards on another channel comes back on the same subscription, in order.
     /// </summary>
     public async Task SyncAsync()
     {
@@ -105,10 +122,15 @@ internal sealed class ChangeRecorder : IAsyncDisposable
         return found!;
     }
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        _redis.Dispose();
-        return ValueTask.CompletedTask;
+        if (_queue is not null)
+        {
+            await _queue.UnsubscribeAsync();
+            await _loop!.WaitAsync(SyncTimeout);
+        }
+
+        await _redis.DisposeAsync();
     }
 
     private void Record(RedisValue value)

@@ -5,13 +5,14 @@ namespace ChatPlatform.Testing;
 
 /// <summary>
 /// An OTLP/HTTP (protobuf) receiver on a loopback port: services under test export to it, and
-/// tests read back the spans and metric names they sent.
+/// tests read back the spans, metric names and log records they sent.
 /// </summary>
 public sealed class OtlpCollector : IAsyncDisposable
 {
     private readonly HttpListener _listener = new();
     private readonly Task _serving;
     private readonly ConcurrentQueue<ExportedSpan> _spans = new();
+    private readonly ConcurrentQueue<ExportedLog> _logs = new();
     private readonly ConcurrentDictionary<(string Service, string Metric), bool> _metrics = new();
 
     public OtlpCollector()
@@ -36,6 +37,8 @@ public sealed class OtlpCollector : IAsyncDisposable
     };
 
     public IReadOnlyCollection<ExportedSpan> Spans => _spans;
+
+    public IReadOnlyCollection<ExportedLog> Logs => _logs;
 
     public bool HasMetric(string service, string metric) => _metrics.ContainsKey((service, metric));
 
@@ -78,6 +81,10 @@ public sealed class OtlpCollector : IAsyncDisposable
                 else if (path == "/v1/metrics")
                 {
                     ReadMetrics(body.ToArray());
+                }
+                else if (path == "/v1/logs")
+                {
+                    ReadLogs(body.ToArray());
                 }
 
                 context.Response.StatusCode = (int)HttpStatusCode.OK;
@@ -160,8 +167,55 @@ public sealed class OtlpCollector : IAsyncDisposable
         }
     }
 
+    // ExportLogsServiceRequest: resource_logs(1) { resource(1), scope_logs(2) { log_records(2) } }
+    private void ReadLogs(byte[] request)
+    {
+        foreach (var (service, scope) in ScopesByService(request))
+        {
+            foreach (var record in Repeated(scope, field: 2))
+            {
+                _logs.Enqueue(ReadLog(service, record));
+            }
+        }
+    }
+
+    // LogRecord: severity_text(3) body(5) attributes(6) trace_id(9) span_id(10)
+    private static ExportedLog ReadLog(string service, ReadOnlySpan<byte> data)
+    {
+        var reader = new ProtoReader(data);
+        string severity = "", body = "", traceId = "", spanId = "";
+        var attributes = new Dictionary<string, string>();
+        while (reader.Next())
+        {
+            switch (reader.Field)
+            {
+                case 3:
+                    severity = reader.String();
+                    break;
+                case 5:
+                    body = AnyValue(reader.Bytes());
+                    break;
+                case 6:
+                    var (key, value) = KeyValue(reader.Bytes());
+                    attributes[key] = value;
+                    break;
+                case 9:
+                    traceId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                case 10:
+                    spanId = Convert.ToHexStringLower(reader.Bytes());
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return new ExportedLog(service, severity, body, traceId, spanId, attributes);
+    }
+
     /// <summary>
-    /// Traces and metrics share an outer shape: resource blocks (field 1), each with a resource
+    /// Traces, metrics and logs share an outer shape: resource blocks (field 1), each with a resource
     /// (field 1) naming the service and scope blocks (field 2).
     /// </summary>
     private static List<(string Service, byte[] Scope)> ScopesByService(byte[] request)
@@ -231,23 +285,7 @@ public sealed class OtlpCollector : IAsyncDisposable
             }
             else if (reader.Field == 2)
             {
-                var any = new ProtoReader(reader.Bytes());
-                while (any.Next())
-                {
-                    if (any.Field == 1 && any.WireType == 2)
-                    {
-                        value = any.String();
-                    }
-                    else if (any.Field is 2 or 3 && any.WireType == 0)
-                    {
-                        var number = any.Varint();
-                        value = any.Field == 2 ? (number != 0 ? "true" : "false") : ((long)number).ToString(System.Globalization.CultureInfo.InvariantCulture);
-                    }
-                    else
-                    {
-                        any.Skip();
-                    }
-                }
+                value = AnyValue(reader.Bytes());
             }
             else
             {
@@ -256,5 +294,30 @@ public sealed class OtlpCollector : IAsyncDisposable
         }
 
         return (key, value);
+    }
+
+    // AnyValue { string_value(1), bool_value(2), int_value(3) }; other kinds read as "".
+    private static string AnyValue(ReadOnlySpan<byte> data)
+    {
+        var any = new ProtoReader(data);
+        var value = "";
+        while (any.Next())
+        {
+            if (any.Field == 1 && any.WireType == 2)
+            {
+                value = any.String();
+            }
+            else if (any.Field is 2 or 3 && any.WireType == 0)
+            {
+                var number = any.Varint();
+                value = any.Field == 2 ? (number != 0 ? "true" : "false") : ((long)number).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+            else
+            {
+                any.Skip();
+            }
+        }
+
+        return value;
     }
 }

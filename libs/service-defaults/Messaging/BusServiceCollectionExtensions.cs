@@ -8,8 +8,9 @@ public static class BusServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the MassTransit bus over RabbitMQ with the platform's conventions: kebab-case queue
-    /// names, retries for consumers, a readiness check, and a start that does not wait for the
-    /// broker (the bus keeps reconnecting; readiness reports the outage meanwhile).
+    /// names, retries for consumers, a readiness check, a start that does not wait for the broker
+    /// (the bus keeps reconnecting; readiness reports the outage meanwhile), and no usage reports
+    /// to the vendor.
     /// </summary>
     public static IServiceCollection AddChatBus(this IServiceCollection services, Action<IBusRegistrationConfigurator>? configure = null)
     {
@@ -21,6 +22,10 @@ public static class BusServiceCollectionExtensions
         services.AddMassTransit(bus =>
         {
             bus.SetKebabCaseEndpointNameFormatter();
+
+            // MassTransit reports usage to its vendor over the internet unless told not to; no
+            // service opens a connection its operator did not configure. MASSTRANSIT_USAGE_TELEMETRY=true opts in.
+            bus.DisableUsageTelemetry();
             bus.ConfigureHealthCheckOptions(health =>
             {
                 health.Name = "rabbitmq";

@@ -18,6 +18,14 @@ internal static class RedisConnectionFactory
         configuration.KeepAlive = 5;
         configuration.ReconnectRetryPolicy = new ExponentialRetry(250, 2000);
 
+        // RESP2 keeps pub/sub on a connection of its own, so a burst of deliveries never queues
+        // ahead of a lease renewal's reply (docs/architecture.md, "Redis").
+        configuration.Protocol = RedisProtocol.Resp2;
+
+        // While disconnected, commands fail at once instead of waiting in a backlog for up to the
+        // timeout: a sender hears "unavailable" now, and a late lease renewal is never replayed.
+        configuration.BacklogPolicy = BacklogPolicy.FailFast;
+
         var multiplexer = ConnectionMultiplexer.Connect(configuration);
         multiplexer.ConnectionFailed += (_, e) => Log.RedisConnectionFailed(logger, e.EndPoint?.ToString(), e.FailureType.ToString(), e.Exception);
         multiplexer.ConnectionRestored += (_, e) => Log.RedisConnectionRestored(logger, e.EndPoint?.ToString());

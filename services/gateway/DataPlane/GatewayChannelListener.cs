@@ -2,6 +2,7 @@ using ChatPlatform.Contracts;
 using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.Protocol;
+using ChatPlatform.ServiceDefaults.Redis;
 using StackExchange.Redis;
 
 namespace ChatPlatform.Gateway.DataPlane;
@@ -18,19 +19,30 @@ internal sealed class GatewayChannelListener(
     GatewayMetrics metrics,
     ILogger<GatewayChannelListener> logger) : IHostedService
 {
-    public bool IsSubscribed { get; private set; }
+    private OrderedSubscription? _subscription;
+
+    public bool IsSubscribed => _subscription is not null;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
+        // In order: a connection's deliveries, and its outcomes, arrive as routers published them.
         // Recorded even while Redis is down; the client subscribes once it connects.
-        await redis.GetSubscriber().SubscribeAsync(RedisNames.GatewayChannel(identity.Id), OnPayload);
-        IsSubscribed = true;
+        _subscription = await OrderedSubscription.SubscribeAsync(
+            redis,
+            RedisChannel.Literal(RedisNames.GatewayChannel(identity.Id)),
+            OnPayload,
+            exception => Log.PayloadFailed(logger, exception));
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        redis.GetSubscriber().UnsubscribeAsync(RedisNames.GatewayChannel(identity.Id), OnPayload);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_subscription is not null)
+        {
+            await _subscription.DisposeAsync();
+        }
+    }
 
-    private void OnPayload(RedisChannel channel, RedisValue value)
+    private void OnPayload(RedisValue value)
     {
         try
         {

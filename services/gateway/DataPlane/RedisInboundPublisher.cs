@@ -25,7 +25,7 @@ internal sealed class RedisInboundPublisher : IInboundPublisher
         _redis = redis;
         _time = time;
         _retryBudget = options.Value.RouteRetryBudget;
-        _channels = [.. Enumerable.Range(0, sharding.Value.ShardCount).Select(shard => (RedisChannel)RedisNames.InboundChannel(shard))];
+        _channels = [.. Enumerable.Range(0, sharding.Value.ShardCount).Select(shard => RedisChannel.Literal(RedisNames.InboundChannel(shard)))];
     }
 
     public async Task<bool> PublishAsync(int shard, byte[] payload, CancellationToken cancellationToken)

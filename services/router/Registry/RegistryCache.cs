@@ -5,9 +5,10 @@ namespace ChatPlatform.Router.Registry;
 
 /// <summary>
 /// The router's in-memory copy of the connection registry, so routing a message costs no network
-/// round trip. It is fed by the registry change stream, which arrives on the same Redis
-/// subscription as inbound messages and in the order Redis saw both: a connection registered
-/// before a message was published is in the cache before that message is routed.
+/// round trip. It is fed by the registry change stream, whose changes are applied before any
+/// inbound message that reached the router after them (<see cref="RegistrySynchronizer.CatchUp"/>):
+/// a connection registered before a message was published is in the cache before that message
+/// is routed.
 /// Changes must arrive in sequence order; <see cref="Apply"/> reports a gap, and the owner then
 /// reloads the registry with <see cref="BeginResync"/> and <see cref="CompleteResync"/>, while
 /// changes keep being applied.

@@ -1,14 +1,17 @@
 using System.Threading.Channels;
 using ChatPlatform.Contracts;
 using ChatPlatform.Contracts.Registry;
+using ChatPlatform.ServiceDefaults.Redis;
 using StackExchange.Redis;
 
 namespace ChatPlatform.Router.Registry;
 
 /// <summary>
-/// Keeps <see cref="RegistryCache"/> current: applies the registry change stream as it arrives,
-/// and reloads the whole registry at start, after the subscription connection was lost, and
-/// whenever the stream shows a gap.
+/// Keeps <see cref="RegistryCache"/> current: applies the registry change stream, and reloads
+/// the whole registry at start, after the subscription connection was lost, and whenever the
+/// stream shows a gap. Changes are applied before any inbound message that reached the router
+/// after them (<see cref="CatchUp"/>), so a connection registered before a message was published
+/// is in the cache when that message is routed.
 /// </summary>
 internal sealed class RegistrySynchronizer(
     IConnectionMultiplexer redis,
@@ -21,31 +24,45 @@ internal sealed class RegistrySynchronizer(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     private readonly TaskCompletionSource _firstSync = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile LeadingSubscription? _changes;
     private volatile bool _resubscribe;
 
     /// <summary>Completes once the cache holds the whole registry for the first time.</summary>
     public Task FirstSync => _firstSync.Task;
 
+    /// <summary>Applies every registry change that reached this router so far; call before routing a message.</summary>
+    public void CatchUp() => _changes?.CatchUp();
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var subscriber = redis.GetSubscriber();
         redis.ConnectionRestored += OnConnectionRestored;
         try
         {
-            await subscriber.SubscribeAsync(RedisNames.RegistryChanges, OnChange);
+            _changes = await SubscribeAsync();
             RequestResync();
             await foreach (var _ in _resyncRequests.Reader.ReadAllAsync(stoppingToken))
             {
-                await ResyncAsync(subscriber, stoppingToken);
+                await ResyncAsync(stoppingToken);
             }
         }
         finally
         {
             redis.ConnectionRestored -= OnConnectionRestored;
+            if (_changes is { } changes)
+            {
+                await changes.DisposeAsync();
+            }
         }
     }
 
-    private void OnChange(RedisChannel channel, RedisValue value)
+    private Task<LeadingSubscription> SubscribeAsync() =>
+        LeadingSubscription.SubscribeAsync(
+            redis,
+            RedisChannel.Literal(RedisNames.RegistryChanges),
+            OnChange,
+            exception => Log.MalformedRegistryChange(logger, exception));
+
+    private void OnChange(RedisValue value)
     {
         RegistryChange change;
         try
@@ -78,7 +95,7 @@ internal sealed class RegistrySynchronizer(
 
     private void RequestResync() => _resyncRequests.Writer.TryWrite(true);
 
-    private async Task ResyncAsync(ISubscriber subscriber, CancellationToken stoppingToken)
+    private async Task ResyncAsync(CancellationToken stoppingToken)
     {
         while (true)
         {
@@ -86,12 +103,25 @@ internal sealed class RegistrySynchronizer(
             {
                 if (_resubscribe)
                 {
-                    // The client resubscribes by itself after a reconnect, but only an awaited
-                    // SUBSCRIBE proves the stream is live before the snapshot is read.
-                    await subscriber.UnsubscribeAsync(RedisNames.RegistryChanges, OnChange);
-                    await subscriber.SubscribeAsync(RedisNames.RegistryChanges, OnChange);
+                    // The client resubscribes by itself after a reconnect; a fresh subscription
+                    // makes sure of it. What the old one still holds arrived earlier: applied first.
+                    if (_changes is { } old)
+                    {
+                        old.CatchUp();
+                        _changes = null;
+                        await old.DisposeAsync();
+                        old.CatchUp();
+                    }
+
+                    _changes = await SubscribeAsync();
                     _resubscribe = false;
                 }
+
+                // The snapshot only counts if the change stream is live while it is read.
+                await _changes!.ConfirmAsync();
+
+                // Changes that arrived before the snapshot is read go in before it.
+                CatchUp();
 
                 cache.BeginResync();
                 var connections = await LoadConnectionsAsync();

@@ -10,5 +10,5 @@ internal sealed class GatewayChannels
     private readonly ConcurrentDictionary<string, RedisChannel> _channels = new(StringComparer.Ordinal);
 
     public RedisChannel For(string gatewayId) =>
-        _channels.GetOrAdd(gatewayId, static id => RedisNames.GatewayChannel(id));
+        _channels.GetOrAdd(gatewayId, static id => RedisChannel.Literal(RedisNames.GatewayChannel(id)));
 }

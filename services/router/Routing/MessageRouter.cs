@@ -9,8 +9,9 @@ namespace ChatPlatform.Router.Routing;
 /// <summary>
 /// Routes inbound messages: resolves the target from the registry cache, publishes one delivery
 /// to each gateway that holds a target connection, then tells the sender's gateway the outcome.
-/// Called by the subscription in Redis order; the publishes for a message are issued before the
-/// call returns, so deliveries leave in the order messages arrived.
+/// Called by each shard's subscription in Redis order, one message at a time per shard (shards run
+/// side by side); the publishes for a message are issued before the call returns, so deliveries
+/// leave in the order messages arrived.
 /// </summary>
 internal sealed class MessageRouter(
     RegistryCache registry,

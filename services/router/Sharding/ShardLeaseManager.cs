@@ -2,6 +2,7 @@ using ChatPlatform.Contracts;
 using ChatPlatform.Router.Registry;
 using ChatPlatform.Router.Routing;
 using Microsoft.Extensions.Options;
+using ChatPlatform.ServiceDefaults.Redis;
 using StackExchange.Redis;
 
 namespace ChatPlatform.Router.Sharding;
@@ -29,8 +30,7 @@ internal sealed class ShardLeaseManager : BackgroundService
     private readonly string _routerId;
     private readonly RedisKey[] _tickKeys;
     private readonly RedisChannel[] _channels;
-    private readonly Action<RedisChannel, RedisValue>[] _handlers;
-    private readonly bool[] _subscribed;
+    private readonly OrderedSubscription?[] _subscriptions;
     private readonly int _offset;
 
     public ShardLeaseManager(
@@ -54,9 +54,8 @@ internal sealed class ShardLeaseManager : BackgroundService
 
         var shards = ownership.ShardCount;
         _tickKeys = [RedisNames.Routers, RedisNames.ShardCount, .. Enumerable.Range(0, shards).Select(shard => (RedisKey)RedisNames.ShardLease(shard))];
-        _channels = [.. Enumerable.Range(0, shards).Select(shard => (RedisChannel)RedisNames.InboundChannel(shard))];
-        _handlers = [.. Enumerable.Range(0, shards).Select(shard => (Action<RedisChannel, RedisValue>)((_, value) => _router.OnInbound(shard, value)))];
-        _subscribed = new bool[shards];
+        _channels = [.. Enumerable.Range(0, shards).Select(shard => RedisChannel.Literal(RedisNames.InboundChannel(shard)))];
+        _subscriptions = new OrderedSubscription?[shards];
         _offset = Random.Shared.Next(shards);
     }
 
@@ -134,7 +133,7 @@ internal sealed class ShardLeaseManager : BackgroundService
                     _ownership.Extend(shard, requestedAt, _options.LeaseTtl);
                     await EnsureSubscribedAsync(shard);
                 }
-                else if (_subscribed[shard])
+                else if (_subscriptions[shard] is not null)
                 {
                     Log.ShardLost(_logger, shard, owners[shard]);
                     _ownership.Revoke(shard);
@@ -193,9 +192,9 @@ internal sealed class ShardLeaseManager : BackgroundService
 
     private async Task ReleaseAllAsync()
     {
-        for (var shard = 0; shard < _subscribed.Length; shard++)
+        for (var shard = 0; shard < _subscriptions.Length; shard++)
         {
-            if (_subscribed[shard])
+            if (_subscriptions[shard] is not null)
             {
                 try
                 {
@@ -213,16 +212,25 @@ internal sealed class ShardLeaseManager : BackgroundService
 
     private async Task EnsureSubscribedAsync(int shard)
     {
-        if (!_subscribed[shard])
-        {
-            await _redis.GetSubscriber().SubscribeAsync(_channels[shard], _handlers[shard]);
-            _subscribed[shard] = true;
-        }
+        _subscriptions[shard] ??= await OrderedSubscription.SubscribeAsync(
+            _redis,
+            _channels[shard],
+            value =>
+            {
+                // Registry changes that reached this router before the message take effect first.
+                _registry.CatchUp();
+                _router.OnInbound(shard, value);
+            },
+            exception => Log.RouteFailed(_logger, shard, exception));
     }
 
+    /// <summary>Returns once the messages that arrived before the unsubscribe have been routed.</summary>
     private async Task UnsubscribeAsync(int shard)
     {
-        await _redis.GetSubscriber().UnsubscribeAsync(_channels[shard], _handlers[shard]);
-        _subscribed[shard] = false;
+        if (_subscriptions[shard] is { } subscription)
+        {
+            _subscriptions[shard] = null;
+            await subscription.UnsubscribeAsync();
+        }
     }
 }

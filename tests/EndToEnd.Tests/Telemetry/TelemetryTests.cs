@@ -44,6 +44,28 @@ public sealed class TelemetryTests(StackFixture fixture)
         });
     }
 
+    [Fact]
+    public async Task Logs_are_exported_in_the_trace_of_the_request_that_wrote_them()
+    {
+        var traceId = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var origin = $"https://{Names.Unique("elsewhere")}.example";
+
+        var (status, _, _) = await UpgradeRefusal.ResponseAsync(
+            fixture.Stack.GatewayUri(0, "traced"),
+            new Dictionary<string, string> { ["Origin"] = origin, ["traceparent"] = $"00-{traceId}-{new string('1', 16)}-01" });
+
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, status);
+        ExportedLog? refusal = null;
+        await Eventually.HoldsAsync(
+            () => Task.FromResult((refusal = fixture.Telemetry.Logs.FirstOrDefault(log => log.Body.Contains(origin, StringComparison.Ordinal))) is not null),
+            ExportWait,
+            "the gateway exported the refusal's log record");
+        Assert.Equal("gateway", refusal!.Service);
+        Assert.Equal(traceId, refusal.TraceId);
+        var request = Assert.Single(fixture.Telemetry.Spans, span => span.TraceId == traceId);
+        Assert.Equal(request.SpanId, refusal.SpanId);
+    }
+
     [Theory]
     [InlineData("gateway", "chat.gateway.connections")]
     [InlineData("gateway", "chat.gateway.sends")]
