@@ -49,7 +49,7 @@ internal sealed class ConnectionEndpoint(
 
         if (!origins.IsAllowed(context.Request))
         {
-            Log.OriginRefused(logger, context.Request.Headers.Origin.ToString());
+            Log.OriginRefused(logger, LogValue.Escape(context.Request.Headers.Origin.ToString()));
             await RefuseAsync(context, StatusCodes.Status403Forbidden, "origin", "this origin may not open connections");
             return;
         }
@@ -57,7 +57,7 @@ internal sealed class ConnectionEndpoint(
         var authentication = await authenticator.AuthenticateAsync(context.Request);
         if (authentication.Identity is not { } identity)
         {
-            Log.AuthenticationRefused(logger, authentication.Reason);
+            Log.AuthenticationRefused(logger, LogValue.Escape(authentication.Reason));
             await RefuseAsync(context, authentication.Status, authentication.Status == StatusCodes.Status401Unauthorized ? "unauthorized" : "bad_user", authentication.ClientMessage);
             return;
         }
@@ -123,7 +123,7 @@ internal sealed class ConnectionEndpoint(
         }
 
         metrics.Connected();
-        Log.Connected(logger, connection.Id, connection.UserId);
+        Log.Connected(logger, connection.Id, LogValue.Escape(connection.UserId));
         try
         {
             await RunAsync(connection, socket);
