@@ -47,6 +47,7 @@ internal sealed class ConnectionEndpoint(
             return;
         }
 
+        // Before authentication: a page on another site learns nothing about its visitor's token.
         if (!origins.IsAllowed(context.Request))
         {
             Log.OriginRefused(logger, LogValue.Escape(context.Request.Headers.Origin.ToString()));
@@ -54,11 +55,17 @@ internal sealed class ConnectionEndpoint(
             return;
         }
 
-        var authentication = await authenticator.AuthenticateAsync(context.Request);
+        var authentication = await authenticator.AuthenticateAsync(context);
         if (authentication.Identity is not { } identity)
         {
             Log.AuthenticationRefused(logger, LogValue.Escape(authentication.Reason));
-            await RefuseAsync(context, authentication.Status, authentication.Status == StatusCodes.Status401Unauthorized ? "unauthorized" : "bad_user", authentication.ClientMessage);
+            var metric = authentication.Status switch
+            {
+                StatusCodes.Status401Unauthorized => "unauthorized",
+                StatusCodes.Status503ServiceUnavailable => "no_keys",
+                _ => "bad_user",
+            };
+            await RefuseAsync(context, authentication.Status, metric, authentication.ClientMessage);
             return;
         }
 
