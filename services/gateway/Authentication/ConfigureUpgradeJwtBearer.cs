@@ -42,6 +42,7 @@ internal sealed class ConfigureUpgradeJwtBearer(IOptions<AuthOptions> auth, Iden
             ValidIssuer = string.IsNullOrEmpty(jwt.Issuer) ? null : jwt.Issuer,
             ValidAudience = jwt.Audience,
             ValidAlgorithms = [jwt.Algorithm],
+            // Without Auth:Jwt no key is needed: the events refuse any token before validation.
             IssuerSigningKeys = jwt.IsConfigured ? StaticKeys(jwt) : [],
             RequireSignedTokens = true,
             RequireExpirationTime = true,
@@ -52,18 +53,14 @@ internal sealed class ConfigureUpgradeJwtBearer(IOptions<AuthOptions> auth, Iden
             ClockSkew = jwt.ClockSkew,
         };
 
-        if (provider.Configuration is not null)
+        if (provider.Configuration is not null && !string.IsNullOrEmpty(jwt.Issuer))
         {
-            options.RefreshOnIssuerKeyNotFound = true;
-            if (!string.IsNullOrEmpty(jwt.Issuer))
-            {
-                // IdentityModel also accepts the discovery document's issuer; a configured one is the only one.
-                var issuer = jwt.Issuer;
-                options.TokenValidationParameters.IssuerValidatorUsingConfiguration = (tokenIssuer, _, _, _) =>
-                    string.Equals(tokenIssuer, issuer, StringComparison.Ordinal)
-                        ? tokenIssuer
-                        : throw new SecurityTokenInvalidIssuerException("The token's issuer is not Auth:Jwt:Issuer.") { InvalidIssuer = tokenIssuer };
-            }
+            // IdentityModel would also accept the discovery document's issuer; a configured one is the only one.
+            var issuer = jwt.Issuer;
+            options.TokenValidationParameters.IssuerValidatorUsingConfiguration = (tokenIssuer, _, _, _) =>
+                string.Equals(tokenIssuer, issuer, StringComparison.Ordinal)
+                    ? tokenIssuer
+                    : throw new SecurityTokenInvalidIssuerException("The token's issuer is not Auth:Jwt:Issuer.") { InvalidIssuer = tokenIssuer };
         }
     }
 
