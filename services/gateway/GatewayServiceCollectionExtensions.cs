@@ -5,6 +5,7 @@ using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
 using ChatPlatform.ServiceDefaults;
 using ChatPlatform.ServiceDefaults.Messaging;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway;
@@ -22,8 +23,7 @@ internal static class GatewayServiceCollectionExtensions
             .BindConfiguration(AuthOptions.Section)
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
-        services.AddSingleton<UpgradeAuthenticator>();
-        services.AddSingleton<OriginPolicy>();
+        services.AddUpgradeAuthentication();
 
         services.AddOptions<RateLimitOptions>()
             .BindConfiguration(RateLimitOptions.Section)
@@ -34,7 +34,7 @@ internal static class GatewayServiceCollectionExtensions
         // gateway reports itself stopped.
         services.AddChatBus();
 
-        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => GatewayIdentity.Create(
             provider.GetRequiredService<IOptions<GatewayOptions>>().Value.Id ?? Environment.MachineName));
         services.AddSingleton<LocalConnections>();

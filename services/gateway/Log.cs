@@ -49,4 +49,16 @@ internal static partial class Log
 
     [LoggerMessage(4022, LogLevel.Warning, "Could not report the gateway stopped; presence removes its connections when the heartbeat lease expires")]
     public static partial void StoppedNotReported(ILogger logger, Exception exception);
+
+    [LoggerMessage(4030, LogLevel.Warning, "Could not fetch signing keys from {Address}: {Reason} (failed attempts: {Failures}). No keys yet, so every token is refused; next attempt in {RetryDelay} at the earliest")]
+    public static partial void KeysUnavailable(ILogger logger, string address, string reason, int failures, TimeSpan retryDelay);
+
+    [LoggerMessage(4031, LogLevel.Warning, "Could not fetch signing keys from {Address}: {Reason} (failed attempts: {Failures}). The keys fetched before stay in use ({KeyCount}); next attempt in {RetryDelay} at the earliest")]
+    public static partial void KeyRefreshFailed(ILogger logger, string address, string reason, int failures, int keyCount, TimeSpan retryDelay);
+
+    [LoggerMessage(4032, LogLevel.Information, "Fetched the signing keys from {Address}: {KeyIds} ({KeyCount} in all)")]
+    public static partial void KeysFetched(ILogger logger, string address, string keyIds, int keyCount);
+
+    [LoggerMessage(4033, LogLevel.Information, "Fetching signing keys from {Address} works again (failed attempts before: {Failures})")]
+    public static partial void KeyFetchRecovered(ILogger logger, string address, int failures);
 }

@@ -100,7 +100,7 @@ public sealed class ChatPageTests(BrowserFixture fixture)
         await alice.Page.GetByLabel("User to look up").FillAsync("not a name!");
         await alice.Button("Look up").ClickAsync();
         await Expect(alice.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "bad_request" }))
-            .ToContainTextAsync("Rejected (bad_request): \"user\" must be 1-128 characters with no spaces or control characters");
+            .ToContainTextAsync("Rejected (bad_request): \"user\" must be 1-128 characters with no spaces, control or invisible characters");
         await alice.Page.GetByLabel("User to look up").FillAsync("bob");
         await alice.Button("Look up").ClickAsync();
         await Expect(alice.Page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Status)).ToContainTextAsync("bob is online on 1 connection.");

@@ -69,6 +69,24 @@ public sealed class TestTokens(string issuer, string audience, string secret)
         return $"{signingInput}.{Base64Url(signature)}";
     }
 
+    /// <summary>
+    /// Signs a header and claims written as JSON text, byte for byte as given, with HMAC-SHA256:
+    /// for what a serializer would not write, such as a claim given twice or <c>"exp":"1795319433"</c>.
+    /// </summary>
+    public static string SignHs256Json(byte[] key, string headerJson, string claimsJson)
+    {
+        var signingInput = $"{Base64Url(Encoding.UTF8.GetBytes(headerJson))}.{Base64Url(Encoding.UTF8.GetBytes(claimsJson))}";
+        return $"{signingInput}.{Base64Url(HMACSHA256.HashData(key, Encoding.ASCII.GetBytes(signingInput)))}";
+    }
+
+    /// <summary>As <see cref="SignHs256Json"/>, with RSASSA-PKCS1-v1_5 SHA-256.</summary>
+    public static string SignRs256Json(RSA key, string headerJson, string claimsJson)
+    {
+        var signingInput = $"{Base64Url(Encoding.UTF8.GetBytes(headerJson))}.{Base64Url(Encoding.UTF8.GetBytes(claimsJson))}";
+        var signature = key.SignData(Encoding.ASCII.GetBytes(signingInput), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        return $"{signingInput}.{Base64Url(signature)}";
+    }
+
     /// <summary>An unsecured token (<c>"alg":"none"</c>) with an empty signature, as RFC 7519 section 6 defines it.</summary>
     public static string Unsigned(IReadOnlyDictionary<string, object?> claims) =>
         $"{SigningInput(new Dictionary<string, object?> { ["alg"] = "none", ["typ"] = "JWT" }, claims)}.";

@@ -8,6 +8,11 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
     private static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
+    // IdentityModel's own floors: its configuration manager refuses shorter intervals.
+    private static readonly TimeSpan MinKeyRefreshInterval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MinMetadataRefreshInterval = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan MaxMetadataRefreshInterval = TimeSpan.FromDays(7);
+
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var jwt = options.Jwt;
@@ -15,11 +20,13 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         {
             return options.AllowDevelopmentUsers
                 ? ValidateOptionsResult.Success
-                : ValidateOptionsResult.Fail("Configure Auth:Jwt (Issuer, Audience and a key), or set Auth:AllowDevelopmentUsers to true to accept ?user= without tokens.");
+                : ValidateOptionsResult.Fail("Configure Auth:Jwt (Issuer, Audience and a key, or Authority and Audience), or set Auth:AllowDevelopmentUsers to true to accept ?user= without tokens.");
         }
 
         var problems = new List<string>();
-        if (string.IsNullOrEmpty(jwt.Issuer))
+
+        // With an authority, the discovery document names the issuer.
+        if (string.IsNullOrEmpty(jwt.Issuer) && jwt.Authority is null)
         {
             problems.Add("Auth:Jwt:Issuer is required.");
         }
@@ -42,15 +49,21 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                     problems.Add("HS256 uses Auth:Jwt:Secret only; remove Auth:Jwt:PublicKeyFile and Auth:Jwt:JwksFile.");
                 }
 
+                if (jwt.Authority is not null)
+                {
+                    problems.Add("Auth:Jwt:Authority serves RS256 keys: set Auth:Jwt:Algorithm to RS256, or remove Auth:Jwt:Authority to use Auth:Jwt:Secret.");
+                }
+
                 break;
             case "RS256":
-                if ((jwt.PublicKeyFile is null) == (jwt.JwksFile is null))
+                var sources = new[] { jwt.PublicKeyFile, jwt.JwksFile, jwt.Authority }.Count(source => source is not null);
+                if (sources != 1)
                 {
-                    problems.Add("RS256 needs exactly one of Auth:Jwt:PublicKeyFile or Auth:Jwt:JwksFile.");
+                    problems.Add("RS256 needs exactly one of Auth:Jwt:PublicKeyFile, Auth:Jwt:JwksFile or Auth:Jwt:Authority.");
                 }
-                else if (!File.Exists(jwt.PublicKeyFile ?? jwt.JwksFile))
+                else if ((jwt.PublicKeyFile ?? jwt.JwksFile) is { } file && !File.Exists(file))
                 {
-                    problems.Add($"{jwt.PublicKeyFile ?? jwt.JwksFile} does not exist.");
+                    problems.Add($"{file} does not exist.");
                 }
 
                 if (jwt.Secret is not null)
@@ -64,9 +77,24 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                 break;
         }
 
+        if (jwt.Authority is not null)
+        {
+            ValidateAuthority(jwt, problems);
+        }
+
         if (jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > MaxClockSkew)
         {
             problems.Add("Auth:Jwt:ClockSkew must be between 00:00:00 and 00:05:00.");
+        }
+
+        if (jwt.MetadataRefreshInterval < MinMetadataRefreshInterval || jwt.MetadataRefreshInterval > MaxMetadataRefreshInterval)
+        {
+            problems.Add("Auth:Jwt:MetadataRefreshInterval must be between 00:05:00 and 7.00:00:00.");
+        }
+
+        if (jwt.KeyRefreshInterval < MinKeyRefreshInterval || jwt.KeyRefreshInterval > jwt.MetadataRefreshInterval)
+        {
+            problems.Add("Auth:Jwt:KeyRefreshInterval must be at least 00:00:01 and at most Auth:Jwt:MetadataRefreshInterval.");
         }
 
         foreach (var (setting, value) in new[] { ("UserClaim", jwt.UserClaim), ("RolesClaim", jwt.RolesClaim), ("RoomsClaim", jwt.RoomsClaim), ("AdminRole", jwt.AdminRole) })
@@ -78,5 +106,21 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         }
 
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void ValidateAuthority(JwtOptions jwt, List<string> problems)
+    {
+        if (!Uri.TryCreate(jwt.Authority, UriKind.Absolute, out var authority)
+            || authority.Scheme is not ("https" or "http")
+            || authority.Query.Length > 0
+            || authority.Fragment.Length > 0
+            || authority.UserInfo.Length > 0)
+        {
+            problems.Add("Auth:Jwt:Authority must be an http or https address without a query, fragment or credentials, such as https://login.example.com/realms/chat/.");
+        }
+        else if (jwt.RequireHttpsMetadata && authority.Scheme != "https")
+        {
+            problems.Add("Auth:Jwt:Authority must be https unless Auth:Jwt:RequireHttpsMetadata is false (for tests and local providers only).");
+        }
     }
 }

@@ -1,51 +1,45 @@
-using System.Security.Cryptography;
-using System.Text;
 using ChatPlatform.Gateway.Protocol;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
 namespace ChatPlatform.Gateway.Authentication;
 
 /// <summary>
-/// Decides who an upgrade request is: from a JWT (the <c>Authorization: Bearer</c> header, or
-/// the <c>access_token</c> query parameter browsers must use), or, when allowed, a development
-/// user name. A token must be signed with the configured algorithm and key, by the configured
-/// issuer, for the configured audience, and be within its lifetime; anything else is refused
-/// without saying why.
+/// Decides who an upgrade request is: from a JWT, checked by the JwtBearer handler (see
+/// <see cref="ConfigureUpgradeJwtBearer"/> and <see cref="UpgradeJwtBearerEvents"/>), or, when
+/// allowed, a development user name. Anything else is refused without saying why. Only the
+/// upgrade authenticates: no authentication middleware runs for the gateway's other requests.
 /// </summary>
-internal sealed class UpgradeAuthenticator
+internal sealed class UpgradeAuthenticator(IOptions<AuthOptions> options, IdentityProvider provider)
 {
-    private readonly AuthOptions _options;
-    private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
-    private readonly TokenValidationParameters? _parameters;
+    public const string Scheme = JwtBearerDefaults.AuthenticationScheme;
 
-    public UpgradeAuthenticator(IOptions<AuthOptions> options)
+    private readonly AuthOptions _options = options.Value;
+
+    public async Task<UpgradeAuthentication> AuthenticateAsync(HttpContext context)
     {
-        _options = options.Value;
-        var jwt = _options.Jwt;
-        if (jwt.IsConfigured)
+        var result = await context.AuthenticateAsync(Scheme);
+        if (result.Succeeded)
         {
-            _parameters = new TokenValidationParameters
-            {
-                ValidIssuer = jwt.Issuer,
-                ValidAudience = jwt.Audience,
-                IssuerSigningKeys = SigningKeys(jwt),
-                ValidAlgorithms = [jwt.Algorithm],
-                RequireSignedTokens = true,
-                RequireExpirationTime = true,
-                ValidateIssuerSigningKey = true,
-                ClockSkew = jwt.ClockSkew,
-            };
+            return Accept(result);
         }
-    }
 
-    public async Task<UpgradeAuthentication> AuthenticateAsync(HttpRequest request)
-    {
-        var token = BearerToken(request);
-        if (token is not null)
+        if (result.Failure is { } failure)
         {
-            return await ValidateAsync(token);
+            // No keys, nor the issuer they come with, were ever fetched: the token may be fine.
+            // 503 makes clients try again later; a 401 would make one with a fixed token give up.
+            if (failure is SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidIssuerException
+                && provider.Configuration is { HasKeys: false })
+            {
+                return UpgradeAuthentication.Refused(
+                    StatusCodes.Status503ServiceUnavailable,
+                    "no signing keys from the identity provider yet",
+                    "the gateway cannot check tokens yet; try again");
+            }
+
+            return UpgradeAuthentication.Refused(StatusCodes.Status401Unauthorized, Reason(failure));
         }
 
         if (!_options.AllowDevelopmentUsers)
@@ -53,7 +47,7 @@ internal sealed class UpgradeAuthenticator
             return UpgradeAuthentication.Refused(StatusCodes.Status401Unauthorized, "no token");
         }
 
-        var user = request.Query["user"];
+        var user = context.Request.Query["user"];
         return user.Count == 1 && NameRules.IsValidDevelopmentUser(user[0])
             ? UpgradeAuthentication.Accepted(new UpgradeIdentity(user[0]!, ConnectionGrants.None))
             : UpgradeAuthentication.Refused(
@@ -62,60 +56,29 @@ internal sealed class UpgradeAuthenticator
                 $"?user= must be 1-{NameRules.MaxDevelopmentUserLength} letters, digits, '-', '_' or '.'");
     }
 
-    private async Task<UpgradeAuthentication> ValidateAsync(string token)
+    private UpgradeAuthentication Accept(AuthenticateResult result)
     {
-        if (_parameters is null)
-        {
-            return UpgradeAuthentication.Refused(StatusCodes.Status401Unauthorized, "a token was given, but none is accepted");
-        }
-
-        var result = await _handler.ValidateTokenAsync(token, _parameters);
-        if (!result.IsValid)
-        {
-            return UpgradeAuthentication.Refused(StatusCodes.Status401Unauthorized, result.Exception?.GetType().Name ?? "invalid token");
-        }
-
         var jwt = _options.Jwt;
-        var claims = result.ClaimsIdentity;
+        var claims = result.Principal!;
         var user = claims.FindFirst(jwt.UserClaim)?.Value;
         if (user is null || !NameRules.IsValidUser(user))
         {
             return UpgradeAuthentication.Refused(StatusCodes.Status401Unauthorized, $"no usable '{jwt.UserClaim}' claim");
         }
 
+        // Required by the validation parameters; checked again because a connection must end.
+        if (result.Properties?.ExpiresUtc is not { } expiresAt)
+        {
+            return UpgradeAuthentication.Refused(StatusCodes.Status401Unauthorized, "no expiry");
+        }
+
         // An array claim comes as one claim per element.
         var roles = claims.FindAll(jwt.RolesClaim).Select(claim => claim.Value).ToHashSet(StringComparer.Ordinal);
         var rooms = claims.FindAll(jwt.RoomsClaim).Select(claim => claim.Value).ToHashSet(StringComparer.Ordinal);
-        var expiresAt = new DateTimeOffset(((JsonWebToken)result.SecurityToken).ValidTo, TimeSpan.Zero);
-        return UpgradeAuthentication.Accepted(new UpgradeIdentity(user, new ConnectionGrants(true, roles, rooms, expiresAt)));
+        return UpgradeAuthentication.Accepted(new UpgradeIdentity(user, new ConnectionGrants(true, roles, rooms, expiresAt.ToUniversalTime())));
     }
 
-    private static string? BearerToken(HttpRequest request)
-    {
-        var header = request.Headers.Authorization.ToString();
-        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-        {
-            return header["Bearer ".Length..].Trim();
-        }
-
-        var query = request.Query["access_token"];
-        return query.Count == 1 && !string.IsNullOrEmpty(query[0]) ? query[0] : null;
-    }
-
-    private static IEnumerable<SecurityKey> SigningKeys(JwtOptions jwt)
-    {
-        if (jwt.Algorithm == SecurityAlgorithms.HmacSha256)
-        {
-            return [new SymmetricSecurityKey(Encoding.UTF8.GetBytes(jwt.Secret!))];
-        }
-
-        if (jwt.JwksFile is not null)
-        {
-            return new JsonWebKeySet(File.ReadAllText(jwt.JwksFile)).GetSigningKeys();
-        }
-
-        var rsa = RSA.Create();
-        rsa.ImportFromPem(File.ReadAllText(jwt.PublicKeyFile!));
-        return [new RsaSecurityKey(rsa)];
-    }
+    /// <summary>The gateway's own reasons as they are; IdentityModel's by exception type, which says enough and holds no token content.</summary>
+    private static string Reason(Exception failure) =>
+        failure is AuthenticationFailureException ? failure.Message : failure.GetType().Name;
 }

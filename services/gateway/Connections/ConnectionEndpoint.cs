@@ -47,18 +47,25 @@ internal sealed class ConnectionEndpoint(
             return;
         }
 
+        // Before authentication: a page on another site learns nothing about its visitor's token.
         if (!origins.IsAllowed(context.Request))
         {
-            Log.OriginRefused(logger, context.Request.Headers.Origin.ToString());
+            Log.OriginRefused(logger, LogValue.Escape(context.Request.Headers.Origin.ToString()));
             await RefuseAsync(context, StatusCodes.Status403Forbidden, "origin", "this origin may not open connections");
             return;
         }
 
-        var authentication = await authenticator.AuthenticateAsync(context.Request);
+        var authentication = await authenticator.AuthenticateAsync(context);
         if (authentication.Identity is not { } identity)
         {
-            Log.AuthenticationRefused(logger, authentication.Reason);
-            await RefuseAsync(context, authentication.Status, authentication.Status == StatusCodes.Status401Unauthorized ? "unauthorized" : "bad_user", authentication.ClientMessage);
+            Log.AuthenticationRefused(logger, LogValue.Escape(authentication.Reason));
+            var metric = authentication.Status switch
+            {
+                StatusCodes.Status401Unauthorized => "unauthorized",
+                StatusCodes.Status503ServiceUnavailable => "no_keys",
+                _ => "bad_user",
+            };
+            await RefuseAsync(context, authentication.Status, metric, authentication.ClientMessage);
             return;
         }
 
@@ -123,7 +130,7 @@ internal sealed class ConnectionEndpoint(
         }
 
         metrics.Connected();
-        Log.Connected(logger, connection.Id, connection.UserId);
+        Log.Connected(logger, connection.Id, LogValue.Escape(connection.UserId));
         try
         {
             await RunAsync(connection, socket);

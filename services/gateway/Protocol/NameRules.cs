@@ -1,3 +1,6 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
 using ChatPlatform.Contracts.DataPlane;
 
 namespace ChatPlatform.Gateway.Protocol;
@@ -12,7 +15,11 @@ internal static class NameRules
 
     /// <summary>
     /// A user id, as a token's subject gives it (<c>auth0|5f7c…</c>, an email address, a GUID):
-    /// 1 to 128 characters with no spaces or control characters.
+    /// 1 to 128 characters with no spaces, control characters or invisible characters. Invisible
+    /// means a Unicode format character (zero-width spaces and joiners, direction overrides and
+    /// isolates, the byte-order mark, the soft hyphen, tags) or any other default-ignorable code
+    /// point (variation selectors, Hangul fillers, the combining grapheme joiner): each would let
+    /// two ids that look the same be different users, or make an id display as another.
     /// </summary>
     public static bool IsValidUser(ReadOnlySpan<char> id)
     {
@@ -21,23 +28,19 @@ internal static class NameRules
             return false;
         }
 
-        for (var i = 0; i < id.Length; i++)
+        while (!id.IsEmpty)
         {
-            var c = id[i];
-            if (char.IsControl(c) || char.IsWhiteSpace(c))
+            // An unpaired surrogate is not text.
+            if (Rune.DecodeFromUtf16(id, out var rune, out var length) != OperationStatus.Done
+                || Rune.IsControl(rune)
+                || Rune.IsWhiteSpace(rune)
+                || Rune.GetUnicodeCategory(rune) == UnicodeCategory.Format
+                || IsDefaultIgnorable(rune.Value))
             {
                 return false;
             }
 
-            // A surrogate must be half of a pair: an unpaired one is not text.
-            if (char.IsHighSurrogate(c) && i + 1 < id.Length && char.IsLowSurrogate(id[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(c))
-            {
-                return false;
-            }
+            id = id[length..];
         }
 
         return true;
@@ -64,8 +67,19 @@ internal static class NameRules
     {
         TargetKind.Room => $"1-{MaxRoomLength} letters, digits, '-', '_', '.' or ':'",
         TargetKind.Connection => $"1-{MaxConnectionIdLength} letters, digits, '-', '_' or '.'",
-        _ => $"1-{MaxUserLength} characters with no spaces or control characters",
+        _ => $"1-{MaxUserLength} characters with no spaces, control or invisible characters",
     };
+
+    /// <summary>
+    /// Unicode's Default_Ignorable_Code_Point property (DerivedCoreProperties.txt): characters
+    /// that display as nothing. Most are format characters, refused anyway; the ranges are the
+    /// property's own, so the list reads against the standard.
+    /// </summary>
+    private static bool IsDefaultIgnorable(int c) => c is 0x00AD or 0x034F or 0x061C
+        or (>= 0x115F and <= 0x1160) or (>= 0x17B4 and <= 0x17B5) or (>= 0x180B and <= 0x180F)
+        or (>= 0x200B and <= 0x200F) or (>= 0x202A and <= 0x202E) or (>= 0x2060 and <= 0x206F)
+        or 0x3164 or (>= 0xFE00 and <= 0xFE0F) or 0xFEFF or 0xFFA0 or (>= 0xFFF0 and <= 0xFFF8)
+        or (>= 0x1BCA0 and <= 0x1BCA3) or (>= 0x1D173 and <= 0x1D17A) or (>= 0xE0000 and <= 0xE0FFF);
 
     private static bool IsValidName(ReadOnlySpan<char> name, int maxLength, bool allowColon)
     {

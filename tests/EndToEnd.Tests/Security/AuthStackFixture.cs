@@ -50,28 +50,57 @@ public sealed class AuthStackFixture : ChatStackFixture
     {
         await File.WriteAllTextAsync(PublicKeyFile, SigningKey.ExportSubjectPublicKeyInfoPem());
         await base.InitializeAsync();
-        Rs256Gateway = new ServiceProcess($"{Stack.Name}-gateway-rs256", "gateway", new Dictionary<string, string?>(Telemetry.Settings)
+        Rs256Gateway = await StartGatewayAsync("gateway-rs256", new Dictionary<string, string?>
         {
-            ["Redis__ConnectionString"] = Stack.Redis.ConnectionString,
-            ["RabbitMq__Host"] = "127.0.0.1",
-            ["RabbitMq__Port"] = Stack.RabbitMq.Port.ToString(),
-            ["Gateway__Id"] = "gateway-rs256",
-            ["Gateway__AllowBroadcast"] = "true",
-            ["Auth__AllowDevelopmentUsers"] = "false",
             ["Auth__Jwt__Algorithm"] = "RS256",
             ["Auth__Jwt__PublicKeyFile"] = PublicKeyFile,
             ["Auth__Jwt__Issuer"] = Issuer,
             ["Auth__Jwt__Audience"] = Audience,
             ["Auth__Jwt__ClockSkew"] = "00:00:00",
         });
-        Rs256Gateway.Start();
-        await Rs256Gateway.WaitReadyAsync(ReadyTimeout);
     }
+
+    /// <summary>
+    /// Starts a further gateway in the stack's cluster with its own token settings (none of the
+    /// stack's), development users off and broadcasts on, and waits until it is ready. The test
+    /// disposes it.
+    /// </summary>
+    public async Task<ServiceProcess> StartGatewayAsync(string id, IReadOnlyDictionary<string, string?> auth)
+    {
+        var environment = new Dictionary<string, string?>(Telemetry.Settings)
+        {
+            ["Redis__ConnectionString"] = Stack.Redis.ConnectionString,
+            ["RabbitMq__Host"] = "127.0.0.1",
+            ["RabbitMq__Port"] = Stack.RabbitMq.Port.ToString(),
+            ["Gateway__Id"] = id,
+            ["Gateway__AllowBroadcast"] = "true",
+            ["Auth__AllowDevelopmentUsers"] = "false",
+        };
+        foreach (var (key, value) in auth)
+        {
+            environment[key] = value;
+        }
+
+        var gateway = new ServiceProcess($"{Stack.Name}-{id}", "gateway", environment);
+        try
+        {
+            gateway.Start();
+            await gateway.WaitReadyAsync(ReadyTimeout);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static Uri GatewayUri(ServiceProcess gateway, string query = "") => new($"ws://127.0.0.1:{gateway.Port}/ws{query}");
 
     /// <summary>The WebSocket address of HS256 gateway <paramref name="index"/>, with a query string if given (e.g. <c>?access_token=…</c>).</summary>
     public Uri GatewayUri(int index, string query = "") => new($"ws://127.0.0.1:{Stack.Gateways[index].Port}/ws{query}");
 
-    public Uri Rs256GatewayUri(string query = "") => new($"ws://127.0.0.1:{Rs256Gateway.Port}/ws{query}");
+    public Uri Rs256GatewayUri(string query = "") => GatewayUri(Rs256Gateway, query);
 
     /// <summary>Connects to HS256 gateway <paramref name="index"/> with <paramref name="token"/> in the Authorization header.</summary>
     public Task<TestClient> ConnectAsync(int index, string token, string? origin = null) => ConnectAsync(GatewayUri(index), token, origin);

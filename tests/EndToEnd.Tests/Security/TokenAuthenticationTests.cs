@@ -11,7 +11,11 @@ namespace ChatPlatform.EndToEnd.Tests.Security;
 [Collection(AuthStackCollection.Name)]
 public sealed class TokenAuthenticationTests(AuthStackFixture fixture)
 {
-    public static TheoryData<string> BadTokens => ["expired", "not yet valid", "wrong signature", "wrong issuer", "wrong audience", "alg none", "no expiry", "no subject"];
+    public static TheoryData<string> BadTokens =>
+    [
+        "expired", "not yet valid", "wrong signature", "wrong issuer", "wrong audience", "alg none", "no expiry", "no subject",
+        "crit header", "exp as a string", "nbf as a string", "subject twice", "invisible subject", "right-to-left override in subject",
+    ];
 
     [Fact]
     public async Task A_valid_token_in_the_authorization_header_connects_as_its_subject()
@@ -69,12 +73,15 @@ public sealed class TokenAuthenticationTests(AuthStackFixture fixture)
     [MemberData(nameof(BadTokens))]
     public async Task A_refusal_says_unauthorized_and_nothing_about_why(string kind)
     {
-        var (status, _, body) = await UpgradeRefusal.ResponseAsync(
+        var (status, headers, body) = await UpgradeRefusal.ResponseAsync(
             fixture.GatewayUri(0),
             new Dictionary<string, string> { ["Authorization"] = $"Bearer {BadToken(kind)}" });
 
         Assert.Equal(HttpStatusCode.Unauthorized, status);
         Assert.Equal("unauthorized", body.Trim());
+
+        // No challenge either: a WWW-Authenticate header could carry the handler's error details.
+        Assert.False(headers.Contains("WWW-Authenticate"));
     }
 
     [Theory]
@@ -129,6 +136,10 @@ public sealed class TokenAuthenticationTests(AuthStackFixture fixture)
         Assert.Equal(user, client.User);
     }
 
+    private const string Header = """{"alg":"HS256","typ":"JWT"}""";
+
+    private static string Json(Dictionary<string, object?> claims) => System.Text.Json.JsonSerializer.Serialize(claims);
+
     private static Action<ClientWebSocketOptions> Bearer(string token) =>
         options => options.SetRequestHeader("Authorization", $"Bearer {token}");
 
@@ -162,6 +173,22 @@ public sealed class TokenAuthenticationTests(AuthStackFixture fixture)
                 return TestTokens.SignHs256(secret, claims);
             case "no subject":
                 claims.Remove("sub");
+                return TestTokens.SignHs256(secret, claims);
+
+            // Signed with the right secret, written by hand: what IdentityModel alone would accept.
+            case "crit header":
+                return TestTokens.SignHs256Json(secret, """{"alg":"HS256","typ":"JWT","crit":["urn:example:policy"],"urn:example:policy":"strict"}""", Json(claims));
+            case "exp as a string":
+                return TestTokens.SignHs256Json(secret, Header, Json(claims).Replace($"\"exp\":{claims["exp"]}", $"\"exp\":\"{claims["exp"]}\"", StringComparison.Ordinal));
+            case "nbf as a string":
+                return TestTokens.SignHs256Json(secret, Header, Json(claims).Replace($"\"nbf\":{claims["nbf"]}", $"\"nbf\":\"{claims["nbf"]}\"", StringComparison.Ordinal));
+            case "subject twice":
+                return TestTokens.SignHs256Json(secret, Header, Json(claims).TrimEnd('}') + $",\"sub\":\"{Names.Unique("admin")}\"}}");
+            case "invisible subject":
+                claims["sub"] = user + "\u200b";
+                return TestTokens.SignHs256(secret, claims);
+            case "right-to-left override in subject":
+                claims["sub"] = "\u202e" + user;
                 return TestTokens.SignHs256(secret, claims);
             default:
                 throw new UnreachableException(kind);

@@ -151,15 +151,131 @@ public sealed class AuthOptionsValidatorTests : IDisposable
     }
 
     [Fact]
-    public void RS256_needs_exactly_one_key_file()
+    public void RS256_needs_exactly_one_source_of_keys()
     {
+        const string message = "RS256 needs exactly one of Auth:Jwt:PublicKeyFile, Auth:Jwt:JwksFile or Auth:Jwt:Authority.";
         var neither = Validate(Rs256());
         var both = Validate(Rs256(publicKeyFile: _pem, jwksFile: _jwks));
+        var fileAndAuthority = Rs256(jwksFile: _jwks);
+        fileAndAuthority.Jwt.Authority = "https://login.example/";
 
-        Assert.True(neither.Failed);
-        Assert.Contains("RS256 needs exactly one of Auth:Jwt:PublicKeyFile or Auth:Jwt:JwksFile.", neither.Failures!);
-        Assert.True(both.Failed);
-        Assert.Contains("RS256 needs exactly one of Auth:Jwt:PublicKeyFile or Auth:Jwt:JwksFile.", both.Failures!);
+        Assert.Equal(message, Assert.Single(neither.Failures!));
+        Assert.Equal(message, Assert.Single(both.Failures!));
+        Assert.Equal(message, Assert.Single(Validate(fileAndAuthority).Failures!));
+    }
+
+    [Fact]
+    public void An_RS256_setup_with_an_authority_and_an_audience_is_valid_without_an_issuer()
+    {
+        var options = Authority("https://login.example/realms/chat");
+        options.Jwt.Issuer = null;
+
+        Assert.True(Validate(options).Succeeded);
+        Assert.True(options.Jwt.IsConfigured);
+    }
+
+    [Fact]
+    public void An_authority_still_needs_an_audience()
+    {
+        var options = Authority("https://login.example/");
+        options.Jwt.Audience = null;
+
+        Assert.Equal("Auth:Jwt:Audience is required.", Assert.Single(Validate(options).Failures!));
+    }
+
+    [Fact]
+    public void An_authority_serves_RS256_keys_so_HS256_with_one_fails_and_says_what_to_change()
+    {
+        var withSecret = Hs256();
+        withSecret.Jwt.Authority = "https://login.example/";
+        var withoutSecret = Authority("https://login.example/");
+        withoutSecret.Jwt.Algorithm = "HS256";
+
+        Assert.Contains("Auth:Jwt:Authority serves RS256 keys: set Auth:Jwt:Algorithm to RS256, or remove Auth:Jwt:Authority to use Auth:Jwt:Secret.", Validate(withSecret).Failures!);
+        Assert.Contains("Auth:Jwt:Authority serves RS256 keys: set Auth:Jwt:Algorithm to RS256, or remove Auth:Jwt:Authority to use Auth:Jwt:Secret.", Validate(withoutSecret).Failures!);
+    }
+
+    [Fact]
+    public void An_authority_with_a_secret_fails()
+    {
+        var options = Authority("https://login.example/");
+        options.Jwt.Secret = Secret;
+
+        Assert.Equal("RS256 does not use Auth:Jwt:Secret; remove it.", Assert.Single(Validate(options).Failures!));
+    }
+
+    [Theory]
+    [InlineData("login.example")]
+    [InlineData("/realms/chat")]
+    [InlineData("ftp://login.example/")]
+    [InlineData("https://login.example/?tenant=a")]
+    [InlineData("https://login.example/#keys")]
+    [InlineData("https://user:password@login.example/")]
+    public void An_authority_that_is_not_a_plain_web_address_fails(string authority)
+    {
+        var result = Validate(Authority(authority));
+
+        Assert.Equal(
+            "Auth:Jwt:Authority must be an http or https address without a query, fragment or credentials, such as https://login.example.com/realms/chat/.",
+            Assert.Single(result.Failures!));
+    }
+
+    [Fact]
+    public void An_http_authority_needs_require_https_metadata_turned_off()
+    {
+        var options = Authority("http://127.0.0.1:8080/");
+
+        Assert.Equal(
+            "Auth:Jwt:Authority must be https unless Auth:Jwt:RequireHttpsMetadata is false (for tests and local providers only).",
+            Assert.Single(Validate(options).Failures!));
+        options.Jwt.RequireHttpsMetadata = false;
+        Assert.True(Validate(options).Succeeded);
+    }
+
+    [Theory]
+    [InlineData("00:00:01", "00:05:00", true)]
+    [InlineData("00:05:00", "12:00:00", true)]
+    [InlineData("12:00:00", "12:00:00", true)]
+    [InlineData("00:00:00.500", "12:00:00", false)]
+    [InlineData("00:00:00", "12:00:00", false)]
+    [InlineData("-00:00:01", "12:00:00", false)]
+    [InlineData("12:00:01", "12:00:00", false)]
+    public void The_key_refresh_interval_is_at_least_a_second_and_at_most_the_metadata_refresh_interval(string key, string metadata, bool valid)
+    {
+        var options = Authority("https://login.example/");
+        options.Jwt.KeyRefreshInterval = TimeSpan.Parse(key, System.Globalization.CultureInfo.InvariantCulture);
+        options.Jwt.MetadataRefreshInterval = TimeSpan.Parse(metadata, System.Globalization.CultureInfo.InvariantCulture);
+
+        var result = Validate(options);
+
+        Assert.Equal(valid, result.Succeeded);
+        if (!valid)
+        {
+            Assert.Equal("Auth:Jwt:KeyRefreshInterval must be at least 00:00:01 and at most Auth:Jwt:MetadataRefreshInterval.", Assert.Single(result.Failures!));
+        }
+    }
+
+    [Theory]
+    [InlineData("00:04:59")]
+    [InlineData("7.00:00:01")]
+    [InlineData("-12:00:00")]
+    public void A_metadata_refresh_interval_outside_five_minutes_to_seven_days_fails(string interval)
+    {
+        var options = Authority("https://login.example/");
+        options.Jwt.KeyRefreshInterval = TimeSpan.FromSeconds(1);
+        options.Jwt.MetadataRefreshInterval = TimeSpan.Parse(interval, System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.Contains("Auth:Jwt:MetadataRefreshInterval must be between 00:05:00 and 7.00:00:00.", Validate(options).Failures!);
+    }
+
+    [Fact]
+    public void The_refresh_intervals_default_to_five_minutes_and_twelve_hours_and_https_is_required()
+    {
+        var jwt = new JwtOptions();
+
+        Assert.Equal(TimeSpan.FromMinutes(5), jwt.KeyRefreshInterval);
+        Assert.Equal(TimeSpan.FromHours(12), jwt.MetadataRefreshInterval);
+        Assert.True(jwt.RequireHttpsMetadata);
     }
 
     [Fact]
@@ -248,6 +364,11 @@ public sealed class AuthOptionsValidatorTests : IDisposable
     private static AuthOptions Hs256() => new()
     {
         Jwt = new JwtOptions { Algorithm = "HS256", Secret = Secret, Issuer = "https://issuer.example", Audience = "chat" },
+    };
+
+    private static AuthOptions Authority(string authority) => new()
+    {
+        Jwt = new JwtOptions { Algorithm = "RS256", Authority = authority, Issuer = "https://issuer.example", Audience = "chat" },
     };
 
     private static AuthOptions Rs256(string? publicKeyFile = null, string? jwksFile = null) => new()

@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using ChatPlatform.Gateway.Authentication;
+using ChatPlatform.Gateway.Tests.Support;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -243,6 +243,18 @@ public sealed class UpgradeAuthenticatorTests : IDisposable
         Assert.Equal("alice", AssertAccepted(byFirst).UserId);
         using var stranger = RSA.Create(2048);
         AssertRefused(await AuthenticateAsync(options, bearer: Mint(Rs256(stranger, "second"))));
+    }
+
+    [Theory]
+    [InlineData("not a key")]
+    [InlineData("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")]
+    public async Task A_key_file_that_holds_no_key_stops_the_start_instead_of_failing_every_upgrade(string content)
+    {
+        var pem = Path.Combine(_directory.FullName, "broken.pem");
+        File.WriteAllText(pem, content);
+        var options = new AuthOptions { Jwt = new JwtOptions { Algorithm = "RS256", PublicKeyFile = pem, Issuer = Issuer, Audience = Audience } };
+
+        await Assert.ThrowsAnyAsync<Exception>(() => UpgradeAuthenticationHost.StartAsync(options));
     }
 
     [Fact]
@@ -503,26 +515,8 @@ public sealed class UpgradeAuthenticatorTests : IDisposable
         string? query = null,
         Dictionary<string, string>? headers = null)
     {
-        var context = new DefaultHttpContext();
-        context.Request.Scheme = "http";
-        context.Request.Host = new HostString("127.0.0.1", 5000);
-        context.Request.Path = "/ws";
-        if (query is not null)
-        {
-            context.Request.QueryString = new QueryString(query.Length == 0 ? null : query);
-        }
-
-        if (bearer is not null)
-        {
-            context.Request.Headers.Authorization = $"Bearer {bearer}";
-        }
-
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>())
-        {
-            context.Request.Headers[name] = value;
-        }
-
-        return await new UpgradeAuthenticator(Options.Create(options)).AuthenticateAsync(context.Request);
+        await using var host = await UpgradeAuthenticationHost.StartAsync(options);
+        return await host.AuthenticateAsync(bearer, query, headers);
     }
 
     private AuthOptions Hs256Options(Action<JwtOptions>? change = null)

@@ -8,7 +8,7 @@ namespace ChatPlatform.Gateway.Tests.Protocol;
 public sealed class ClientFrameParserTests
 {
     private const string BadRequest = "bad_request";
-    private const string UserRule = "1-128 characters with no spaces or control characters";
+    private const string UserRule = "1-128 characters with no spaces, control or invisible characters";
     private const string ConnectionRule = "1-64 letters, digits, '-', '_' or '.'";
     private const string IdRule = "\"id\" must be a string or a number of at most 128 bytes";
     private const string RoomRule = "1-128 letters, digits, '-', '_', '.' or ':'";

@@ -68,6 +68,78 @@ public sealed class NameRulesTests
         Assert.False(NameRules.IsValidUser(id));
     }
 
+    [Theory]
+    [InlineData("alice\u200b", "zero-width space")]
+    [InlineData("al\u200cice", "zero-width non-joiner")]
+    [InlineData("al\u200dice", "zero-width joiner")]
+    [InlineData("\u200ealice", "left-to-right mark")]
+    [InlineData("alice\u200f", "right-to-left mark")]
+    [InlineData("\u202aalice", "left-to-right embedding")]
+    [InlineData("\u202ealice", "right-to-left override")]
+    [InlineData("alice\u2060", "word joiner")]
+    [InlineData("alice\u2064", "invisible plus")]
+    [InlineData("\u2066alice\u2069", "left-to-right isolate")]
+    [InlineData("\u2067alice", "right-to-left isolate")]
+    [InlineData("\ufeffalice", "byte-order mark")]
+    [InlineData("al\u00adice", "soft hyphen")]
+    [InlineData("alice\u061c", "Arabic letter mark")]
+    [InlineData("alice\u180e", "Mongolian vowel separator")]
+    [InlineData("alice\ufe0f", "variation selector 16")]
+    [InlineData("alice\ufe00", "variation selector 1")]
+    [InlineData("alice\u034f", "combining grapheme joiner")]
+    [InlineData("\u3164", "Hangul filler")]
+    [InlineData("alice\u115f", "Hangul choseong filler")]
+    [InlineData("alice\uffa0", "halfwidth Hangul filler")]
+    [InlineData("alice\u17b4", "Khmer vowel inherent")]
+    public void A_user_id_with_an_invisible_or_direction_changing_character_is_invalid(string escaped, string character)
+    {
+        // Escaped in the data, so that test names and reports show what is inside.
+        var id = System.Text.RegularExpressions.Regex.Unescape(escaped);
+
+        Assert.False(NameRules.IsValidUser(id), character);
+    }
+
+    [Fact]
+    public void A_user_id_with_an_invisible_character_beyond_the_basic_plane_is_invalid()
+    {
+        // Tags (used to hide text), a variation selector supplement, a shorthand format control.
+        Assert.False(NameRules.IsValidUser("alice󠁁"));
+        Assert.False(NameRules.IsValidUser("alice󠄀"));
+        Assert.False(NameRules.IsValidUser("alice𛲠"));
+        Assert.False(NameRules.IsValidUser("alice𝅳"));
+    }
+
+    [Fact]
+    public void Every_format_character_is_invalid_in_a_user_id()
+    {
+        for (var c = 0; c <= 0x10FFFF; c++)
+        {
+            if (c is >= 0xD800 and <= 0xDFFF)
+            {
+                continue;
+            }
+
+            if (System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format)
+            {
+                Assert.False(NameRules.IsValidUser("a" + char.ConvertFromUtf32(c)), $"U+{c:X4}");
+            }
+        }
+    }
+
+    [Theory]
+    [InlineData("аlice")]
+    [InlineData("раураl")]
+    [InlineData("ΑΒΓ")]
+    [InlineData("מִשְׁתַּמֵּשׁ")]
+    [InlineData("مستخدم")]
+    [InlineData("e\u0301lève")]
+    public void Letters_of_any_script_and_combining_marks_that_show_are_still_valid(string escaped)
+    {
+        // Look-alikes from other scripts (a Cyrillic а in "аlice") are not refused: telling them
+        // apart is the application's part, see docs/security.md.
+        Assert.True(NameRules.IsValidUser(System.Text.RegularExpressions.Regex.Unescape(escaped)));
+    }
+
     [Fact]
     public void A_user_id_with_an_unpaired_surrogate_is_invalid()
     {
@@ -190,7 +262,7 @@ public sealed class NameRulesTests
     [Fact]
     public void Each_rule_is_described_as_the_protocol_documents_it()
     {
-        Assert.Equal("1-128 characters with no spaces or control characters", NameRules.Describe(TargetKind.User));
+        Assert.Equal("1-128 characters with no spaces, control or invisible characters", NameRules.Describe(TargetKind.User));
         Assert.Equal("1-64 letters, digits, '-', '_' or '.'", NameRules.Describe(TargetKind.Connection));
         Assert.Equal("1-128 letters, digits, '-', '_', '.' or ':'", NameRules.Describe(TargetKind.Room));
     }
