@@ -407,7 +407,8 @@ _containers_dotnet_channel() { # image
   printf '%s\n' "$tag"
 }
 
-# The machine's NuGet configuration: the user-level file `dotnet nuget config paths` names.
+# The machine's NuGet configuration: the user-level file `dotnet nuget config paths` names
+# (and NUGET_CERT_REVOCATION_MODE, when its environment sets it).
 _containers_nuget_config() {
   local f
   if [ -f "$HOME/.nuget/NuGet/NuGet.Config" ]; then
@@ -441,6 +442,7 @@ _containers_inputs_fingerprint() { # image, inputs...
       nuget-config)
         config=$(_containers_nuget_config)
         if [ -n "$config" ]; then cat "$config"; fi
+        echo "NUGET_CERT_REVOCATION_MODE=${NUGET_CERT_REVOCATION_MODE:-}"
         ;;
       *)
         _containers_fail "tools/standins/images: unknown machine input '$input' for $image"
@@ -514,6 +516,12 @@ _containers_stage_inputs() { # image, context, inputs...
           cp "$config" "$context/nuget/NuGet.Config"
         else
           _containers_note "no NuGet configuration on this machine: $image restores from nuget.org"
+        fi
+        # Where the machine checks package signatures' revocation offline (its certificate
+        # authorities' revocation servers are out of reach), so does the image: online, each
+        # restore waits for them.
+        if [ -n "${NUGET_CERT_REVOCATION_MODE:-}" ]; then
+          _containers_build_args+=(--build-arg "NUGET_CERT_REVOCATION_MODE=$NUGET_CERT_REVOCATION_MODE")
         fi
         ;;
       *)
