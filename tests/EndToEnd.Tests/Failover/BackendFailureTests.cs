@@ -37,7 +37,7 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
         await RoomTests.JoinAsync(alice, room);
         await RoomTests.JoinAsync(bob, room);
 
-        Stack.Redis.Kill();
+        await Stack.Redis.KillAsync();
         for (var i = 0; i < 3; i++)
         {
             // Never silence: an error, quickly.
@@ -102,7 +102,7 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
         await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
         var carol = await Stack.ConnectAsync(1, Names.Unique("carol"));
 
-        Stack.RabbitMq.Kill();
+        await Stack.RabbitMq.KillAsync();
         try
         {
             // The data plane does not use RabbitMQ.
