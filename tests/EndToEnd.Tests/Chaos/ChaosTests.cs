@@ -56,7 +56,7 @@ public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output)
         await PhaseAsync("restart presence-1", () => RestartAsync(Stack.Presences[0]), TimeSpan.FromSeconds(3));
         await PhaseAsync("docker kill Redis", () => Stack.Redis.KillAsync(), TimeSpan.FromSeconds(2));
         await PhaseAsync("restart Redis (empty)", () => Stack.Redis.StartAsync(), TimeSpan.FromSeconds(8));
-        await PhaseAsync("docker kill RabbitMQ", () => Stack.RabbitMq.KillAsync(), TimeSpan.FromSeconds(3));
+        await PhaseAsync("docker kill RabbitMQ", () => Stack.RabbitMq.KillAsync(), TimeSpan.FromSeconds(10));
         await PhaseAsync("restart RabbitMQ", () => Stack.RabbitMq.StartAsync(), TimeSpan.FromSeconds(10));
         await PhaseAsync("settle", () => Task.CompletedTask, TimeSpan.FromSeconds(3));
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
 using ChatPlatform.EndToEnd.Tests.Rooms;
 using ChatPlatform.Testing;
@@ -17,6 +18,9 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
 
     /// <summary>Two heartbeats (2 s apart) that disagree, then the report: stated as 10 s.</summary>
     private static readonly TimeSpan RegistryRepairBound = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the broker stays down: a restart, not a blip.</summary>
+    private static readonly TimeSpan RabbitMqOutage = TimeSpan.FromSeconds(10);
 
     private ChatStack Stack => fixture.Stack;
 
@@ -103,6 +107,7 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
         var carol = await Stack.ConnectAsync(1, Names.Unique("carol"));
 
         await Stack.RabbitMq.KillAsync();
+        var down = Stopwatch.StartNew();
         try
         {
             // The data plane does not use RabbitMQ.
@@ -117,6 +122,11 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
         }
         finally
         {
+            if (RabbitMqOutage > down.Elapsed)
+            {
+                await Task.Delay(RabbitMqOutage - down.Elapsed);
+            }
+
             await Stack.RabbitMq.StartAsync();
         }
 
