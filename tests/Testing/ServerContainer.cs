@@ -16,13 +16,12 @@ public abstract class ServerContainer : IAsyncDisposable
 
     private static readonly TimeSpan OperationTimeout = TimeSpan.FromSeconds(30);
 
-    private readonly IContainer _container;
     private readonly TimeSpan _startTimeout;
     private bool _paused;
 
     private protected ServerContainer(IContainer container, string name, int port, TimeSpan startTimeout)
     {
-        _container = container;
+        Container = container;
         Name = name;
         Port = port;
         _startTimeout = startTimeout;
@@ -35,7 +34,7 @@ public abstract class ServerContainer : IAsyncDisposable
 
     public int Port { get; }
 
-    private protected IContainer Container => _container;
+    private protected IContainer Container { get; }
 
     /// <summary>A container name that says whose it is, for a person reading <c>docker ps</c>.</summary>
     private protected static string ContainerName(string name) => $"chatplatform-test-{name}";
@@ -74,7 +73,7 @@ public abstract class ServerContainer : IAsyncDisposable
         using var timeout = new CancellationTokenSource(_startTimeout);
         try
         {
-            await _container.StartAsync(timeout.Token);
+            await Container.StartAsync(timeout.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
@@ -86,7 +85,7 @@ public abstract class ServerContainer : IAsyncDisposable
     public async Task StopAsync()
     {
         using var timeout = new CancellationTokenSource(OperationTimeout);
-        await _container.StopAsync(timeout.Token);
+        await Container.StopAsync(timeout.Token);
     }
 
     /// <summary>Stops the server at once, as a crash would (<c>docker kill</c>: SIGKILL).</summary>
@@ -98,13 +97,13 @@ public abstract class ServerContainer : IAsyncDisposable
         // at the same endpoint and API version.
         using (var docker = TestcontainersSettings.OS.DockerEndpointAuthConfig.GetDockerClientBuilder(Guid.Empty).Build())
         {
-            await docker.Containers.KillContainerAsync(_container.Id, new ContainerKillParameters { Signal = "KILL" }, timeout.Token);
-            await docker.Containers.WaitContainerAsync(_container.Id, timeout.Token);
+            await docker.Containers.KillContainerAsync(Container.Id, new ContainerKillParameters { Signal = "KILL" }, timeout.Token);
+            await docker.Containers.WaitContainerAsync(Container.Id, timeout.Token);
         }
 
         // A stop of the stopped container: Testcontainers records when it stopped, so the next
         // start waits for what the server logs after that, not before.
-        await _container.StopAsync(timeout.Token);
+        await Container.StopAsync(timeout.Token);
     }
 
     /// <summary>
@@ -115,14 +114,14 @@ public abstract class ServerContainer : IAsyncDisposable
     public async Task PauseAsync()
     {
         using var timeout = new CancellationTokenSource(OperationTimeout);
-        await _container.PauseAsync(timeout.Token);
+        await Container.PauseAsync(timeout.Token);
         _paused = true;
     }
 
     public async Task UnpauseAsync()
     {
         using var timeout = new CancellationTokenSource(OperationTimeout);
-        await _container.UnpauseAsync(timeout.Token);
+        await Container.UnpauseAsync(timeout.Token);
         _paused = false;
     }
 
@@ -136,7 +135,7 @@ public abstract class ServerContainer : IAsyncDisposable
                 await UnpauseAsync();
             }
 
-            var (stdout, stderr) = await _container.GetLogsAsync();
+            var (stdout, stderr) = await Container.GetLogsAsync();
             await File.WriteAllTextAsync(Path.Combine(Repository.ArtifactsDirectory, $"{Name}.log"), stdout + stderr);
         }
         catch (Exception)
@@ -144,7 +143,7 @@ public abstract class ServerContainer : IAsyncDisposable
             // The logs are for reading after a failure; removing the container matters more.
         }
 
-        await _container.DisposeAsync();
+        await Container.DisposeAsync();
         GC.SuppressFinalize(this);
     }
 
@@ -152,7 +151,7 @@ public abstract class ServerContainer : IAsyncDisposable
     {
         try
         {
-            var (stdout, stderr) = await _container.GetLogsAsync();
+            var (stdout, stderr) = await Container.GetLogsAsync();
             return string.Join('\n', (stdout + stderr).Split('\n').TakeLast(30));
         }
         catch (Exception exception)
