@@ -1,14 +1,21 @@
 #!/usr/bin/env bash
-# Installs what the tests need (Redis, RabbitMQ and Chromium from Debian's packages, NuGet
-# packages) and runs every test: the deployment checks, unit, integration against real servers,
-# end-to-end on real sockets, and the browser page in a real browser.
+# Installs what the tests need (Chromium from Debian's packages, a Docker engine and the Redis and
+# RabbitMQ images, NuGet packages) and runs every test: the deployment checks, unit, integration
+# against real servers, end-to-end on real sockets, and the browser page in a real browser.
 # Extra arguments go to `dotnet test`, e.g. ./test.sh --filter "FullyQualifiedName~Router".
 set -euo pipefail
 cd "$(dirname "$0")"
 
 source tools/install-servers.sh
-install_servers
 install_test_browser
+
+# The tests run Redis and RabbitMQ in containers (Testcontainers, tests/Testing/ContainerImages.cs
+# names the images): an engine, started here if none answers and stopped at the end, and the
+# images, pulled or else built as stand-ins.
+source tools/containers.sh
+trap stop_docker_engine_if_started EXIT
+ensure_docker_engine
+ensure_images redis:7.0 rabbitmq:3.10-management
 
 # The deployment files (Dockerfiles, docker-compose.yml, deploy/, k8s/), checked without a
 # Docker engine or a cluster, and each Dockerfile's publish step run for real; about two

@@ -4,7 +4,8 @@ using StackExchange.Redis;
 namespace ChatPlatform.EndToEnd.Tests;
 
 /// <summary>Starts a <see cref="ChatStack"/> for a test collection, with a Redis connection to inspect it.</summary>
-public abstract class ChatStackFixture(string name, IReadOnlyDictionary<string, string?>? settings = null, int presences = 1, int routers = 2) : IAsyncLifetime
+/// <param name="ownServers">Whether the stack gets a Redis and a RabbitMQ of its own, for tests that crash or freeze them (<see cref="ChatStack.StartAsync"/>).</param>
+public abstract class ChatStackFixture(string name, IReadOnlyDictionary<string, string?>? settings = null, int presences = 1, int routers = 2, bool ownServers = false) : IAsyncLifetime
 {
     public const int ShardCount = 16;
 
@@ -15,7 +16,7 @@ public abstract class ChatStackFixture(string name, IReadOnlyDictionary<string, 
 
     public virtual async Task InitializeAsync()
     {
-        Stack = await ChatStack.StartAsync($"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)], routers: routers, settings: settings, presences: presences);
+        Stack = await ChatStack.StartAsync($"{name}-{Guid.NewGuid():N}"[..(name.Length + 9)], routers: routers, settings: settings, presences: presences, ownServers: ownServers);
         Redis = await Stack.Redis.ConnectAsync();
     }
 

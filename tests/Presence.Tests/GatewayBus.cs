@@ -21,10 +21,10 @@ internal sealed class GatewayBus : IAsyncDisposable
     {
         var bus = Bus.Factory.CreateUsingRabbitMq(rabbit =>
         {
-            rabbit.Host("127.0.0.1", (ushort)rabbitMq.Port, "/", host =>
+            rabbit.Host(rabbitMq.Host, (ushort)rabbitMq.Port, "/", host =>
             {
-                host.Username("guest");
-                host.Password("guest");
+                host.Username(RabbitMqServer.Username);
+                host.Password(RabbitMqServer.Password);
                 host.RequestedConnectionTimeout(TimeSpan.FromSeconds(5));
             });
         });

@@ -40,7 +40,7 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
     [Fact]
     public async Task RegisterConnection_is_accepted_once_the_entry_is_in_Redis_and_published()
     {
-        await using var presence = await PresenceHost.StartAsync(servers, Names.Unique("register"));
+        await using var presence = await PresenceHost.StartAsync(servers.Redis, servers.RabbitMq, Names.Unique("register"));
         var (gateway, instance) = NewGateway(DateTimeOffset.UtcNow);
         var connection = Names.Unique("conn");
         var mark = await _changes.MarkAsync();
@@ -60,7 +60,7 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
     [Fact]
     public async Task RegisterConnection_from_a_replaced_instance_is_not_accepted()
     {
-        await using var presence = await PresenceHost.StartAsync(servers, Names.Unique("stale"));
+        await using var presence = await PresenceHost.StartAsync(servers.Redis, servers.RabbitMq, Names.Unique("stale"));
         var now = DateTimeOffset.UtcNow;
         var (gateway, newer) = NewGateway(now);
         var older = Guid.CreateVersion7(now - TimeSpan.FromMinutes(1)).ToString("N");
@@ -76,7 +76,7 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
     [Fact]
     public async Task ConnectionClosed_removes_the_entry_and_a_late_registration_is_not_accepted()
     {
-        await using var presence = await PresenceHost.StartAsync(servers, Names.Unique("closed"));
+        await using var presence = await PresenceHost.StartAsync(servers.Redis, servers.RabbitMq, Names.Unique("closed"));
         var (gateway, instance) = NewGateway(DateTimeOffset.UtcNow);
         var connection = Names.Unique("conn");
         var other = Names.Unique("conn");
@@ -100,7 +100,7 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
     [Fact]
     public async Task GatewayStopped_removes_every_entry_of_the_gateway()
     {
-        await using var presence = await PresenceHost.StartAsync(servers, Names.Unique("stopped"));
+        await using var presence = await PresenceHost.StartAsync(servers.Redis, servers.RabbitMq, Names.Unique("stopped"));
         var now = DateTimeOffset.UtcNow;
         var (gateway, instance) = NewGateway(now);
         var (bystander, bystanderInstance) = NewGateway(now);
@@ -128,7 +128,7 @@ public sealed class PresenceBusTests(ServersFixture servers, ITestOutputHelper o
         var ttl = TimeSpan.FromSeconds(2);
         var reapInterval = TimeSpan.FromMilliseconds(200);
         var heartbeatInterval = TimeSpan.FromMilliseconds(400);
-        await using var presence = await PresenceHost.StartAsync(servers, Names.Unique("reaper"), new Dictionary<string, string?>
+        await using var presence = await PresenceHost.StartAsync(servers.Redis, servers.RabbitMq, Names.Unique("reaper"), new Dictionary<string, string?>
         {
             ["Presence:GatewayTtl"] = ttl.ToString(),
             ["Presence:ReapInterval"] = reapInterval.ToString(),

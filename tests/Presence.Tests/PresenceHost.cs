@@ -12,7 +12,7 @@ namespace ChatPlatform.Presence.Tests;
 
 /// <summary>
 /// The presence service in-process, registered as its Program does (service defaults and
-/// presence services), against the fixture's Redis and RabbitMQ. Its log goes to a file in
+/// presence services), against the given Redis and RabbitMQ. Its log goes to a file in
 /// the test artifacts folder.
 /// </summary>
 internal sealed class PresenceHost : IAsyncDisposable
@@ -37,14 +37,16 @@ internal sealed class PresenceHost : IAsyncDisposable
 
     /// <summary>Starts presence and returns once its bus is connected and its endpoints are ready.</summary>
     /// <param name="settings">Configuration on top of the servers' addresses, e.g. <c>Presence:GatewayTtl</c>.</param>
-    public static async Task<PresenceHost> StartAsync(ServersFixture servers, string name, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<PresenceHost> StartAsync(RedisServer redis, RabbitMqServer rabbitMq, string name, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Redis:ConnectionString"] = servers.Redis.ConnectionString,
-            ["RabbitMq:Host"] = "127.0.0.1",
-            ["RabbitMq:Port"] = servers.RabbitMq.Port.ToString(),
+            ["Redis:ConnectionString"] = redis.ConnectionString,
+            ["RabbitMq:Host"] = rabbitMq.Host,
+            ["RabbitMq:Port"] = rabbitMq.Port.ToString(),
+            ["RabbitMq:Username"] = RabbitMqServer.Username,
+            ["RabbitMq:Password"] = RabbitMqServer.Password,
         });
         if (settings is not null)
         {

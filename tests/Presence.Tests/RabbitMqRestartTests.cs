@@ -11,8 +11,8 @@ namespace ChatPlatform.Presence.Tests;
 
 /// <summary>
 /// Presence outlives a crash of the broker: its bus reconnects by itself once the broker is
-/// back on the same port, and registrations are answered again. Restarts the fixture's broker
-/// (and leaves it running for the tests after this one).
+/// back on the same port, and registrations are answered again. Crashes and restarts a broker of
+/// its own; the registry is in the shared Redis.
 /// </summary>
 [Collection(ServersCollection.Name)]
 public sealed class RabbitMqRestartTests(ServersFixture servers, ITestOutputHelper output)
@@ -23,43 +23,34 @@ public sealed class RabbitMqRestartTests(ServersFixture servers, ITestOutputHelp
     [Fact]
     public async Task Presence_reconnects_after_the_broker_restarts_and_answers_registrations_again()
     {
-        await using var presence = await PresenceHost.StartAsync(servers, Names.Unique("restart"));
+        await using var rabbitMq = await RabbitMqServer.StartAsync($"{Names.Unique("restart")}-rabbitmq");
+        await using var presence = await PresenceHost.StartAsync(servers.Redis, rabbitMq, Names.Unique("restart"));
         using var redis = await servers.Redis.ConnectAsync();
         var gateway = Names.Unique("gw");
         var instance = Guid.CreateVersion7().ToString("N");
 
         // A gateway bus that lives through the outage, as a running gateway's does.
-        await using var survivor = await GatewayBus.StartAsync(servers.RabbitMq);
+        await using var survivor = await GatewayBus.StartAsync(rabbitMq);
         Assert.True((await survivor.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a", 1))).Accepted);
 
-        try
-        {
-            servers.RabbitMq.Kill();
-            await Eventually.HoldsAsync(
-                () => Task.FromResult(!IsListening(servers.RabbitMq.Port)),
-                TimeSpan.FromSeconds(10),
-                "the killed broker stops listening");
-            var lost = await Eventually.HoldsAsync(
-                () => Task.FromResult(!presence.BusIsHealthy),
-                TimeSpan.FromSeconds(30),
-                "presence's bus notices the broker is gone");
-            output.WriteLine($"Presence's bus reported unhealthy {lost.TotalSeconds:F2} s after the broker was killed");
-        }
-        finally
-        {
-            // Whatever happened above, the tests after this one need a broker.
-            if (!IsListening(servers.RabbitMq.Port))
-            {
-                await servers.RabbitMq.StartAsync();
-            }
-        }
+        await rabbitMq.KillAsync();
+        await Eventually.HoldsAsync(
+            () => Task.FromResult(!IsListening(rabbitMq.Port)),
+            TimeSpan.FromSeconds(10),
+            "the killed broker stops listening");
+        var lost = await Eventually.HoldsAsync(
+            () => Task.FromResult(!presence.BusIsHealthy),
+            TimeSpan.FromSeconds(30),
+            "presence's bus notices the broker is gone");
+        output.WriteLine($"Presence's bus reported unhealthy {lost.TotalSeconds:F2} s after the broker was killed");
+        await rabbitMq.StartAsync();
 
         var sinceBrokerUp = Stopwatch.StartNew();
         var healthy = await presence.WaitUntilBusHealthyAsync(RecoveryLimit);
         output.WriteLine($"Presence's bus healthy again {healthy.TotalSeconds:F2} s after the broker listened again");
 
         // A gateway bus started after the restart, so what is measured is presence's recovery.
-        await using var fresh = await GatewayBus.StartAsync(servers.RabbitMq);
+        await using var fresh = await GatewayBus.StartAsync(rabbitMq);
         var connection = Names.Unique("conn");
         var (response, attempts) = await RegisterUntilAnsweredAsync(
             fresh, new RegisterConnection(gateway, instance, connection, "b", 1), RecoveryLimit - sinceBrokerUp.Elapsed);

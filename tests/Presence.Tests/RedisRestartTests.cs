@@ -12,19 +12,20 @@ namespace ChatPlatform.Presence.Tests;
 /// <summary>
 /// The registry keeps working when Redis restarts with empty data (it runs without persistence):
 /// the connection reconnects, the scripts are loaded again, and the change sequence starts over,
-/// which routers read as a gap and answer with a reload. Restarts the fixture's Redis.
+/// which routers read as a gap and answer with a reload. Restarts a Redis of its own.
 /// </summary>
 [Collection(ServersCollection.Name)]
-public sealed class RedisRestartTests(ServersFixture servers, ITestOutputHelper output)
+public sealed class RedisRestartTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Ttl = TimeSpan.FromMinutes(1);
 
     [Fact]
     public async Task The_registry_works_again_after_Redis_restarts_with_empty_data()
     {
-        using var presence = await servers.Redis.ConnectAsync();
+        await using var redis = await RedisServer.StartAsync($"{Names.Unique("restart")}-redis");
+        using var presence = await redis.ConnectAsync();
         var registry = new RedisConnectionRegistry(presence);
-        await using var changes = await ChangeRecorder.StartAsync(servers.Redis.ConnectionString);
+        await using var changes = await ChangeRecorder.StartAsync(redis.ConnectionString);
         var gateway = Names.Unique("gw");
         var instance = Guid.CreateVersion7().ToString("N");
 
@@ -32,8 +33,8 @@ public sealed class RedisRestartTests(ServersFixture servers, ITestOutputHelper 
         Assert.Equal(RegistrationResult.Registered, await registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "a", 1), Ttl));
         Assert.Equal(RegistrationResult.Registered, await registry.RegisterAsync(new RegisterConnection(gateway, instance, Names.Unique("conn"), "b", 1), Ttl));
 
-        servers.Redis.Kill();
-        await servers.Redis.StartAsync();
+        await redis.KillAsync();
+        await redis.StartAsync();
 
         // Pub/sub keeps nothing for a subscriber that is away: wait until the subscription is
         // back (as a router waits for its reconnect) before making the change to look for.

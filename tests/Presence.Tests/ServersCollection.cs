@@ -4,7 +4,7 @@ namespace ChatPlatform.Presence.Tests;
 
 /// <summary>
 /// Every test class shares one Redis and one RabbitMQ, and runs one at a time: some tests flush
-/// Redis or restart the broker.
+/// Redis. The restart tests restart servers of their own.
 /// </summary>
 [CollectionDefinition(Name)]
 public sealed class ServersCollection : ICollectionFixture<ServersFixture>

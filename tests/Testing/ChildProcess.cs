@@ -101,25 +101,6 @@ public sealed class ChildProcess : IDisposable
         }
     }
 
-    /// <summary>
-    /// Kills the process and every process it started, at once. For a launcher script that runs
-    /// the real server as its child, <see cref="Signal"/> with SIGKILL would orphan the server.
-    /// </summary>
-    public void KillTree()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-    }
-
     public async Task<bool> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancellation = new CancellationTokenSource(timeout);

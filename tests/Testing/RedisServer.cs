@@ -1,69 +1,41 @@
 using StackExchange.Redis;
+using Testcontainers.Redis;
 
 namespace ChatPlatform.Testing;
 
-/// <summary>A throwaway redis-server on a free loopback port, without persistence.</summary>
-public sealed class RedisServer : IAsyncDisposable
+/// <summary>
+/// A throwaway Redis in a container, without persistence: a restart brings it back empty, as a
+/// cache-only Redis comes back after a crash.
+/// </summary>
+public sealed class RedisServer : ServerContainer
 {
-    private ChildProcess? _process;
-
     private RedisServer(string name, int port)
+        : base(
+            new RedisBuilder(ContainerImages.Redis)
+                .WithName(ContainerName(name))
+                .WithCommand("--save", "", "--appendonly", "no")
+                .WithPortBinding(port, RedisBuilder.RedisPort)
+                .WithCreateParameterModifier(PublishOnLoopback)
+                .Build(),
+            ContainerName(name),
+            port,
+            TimeSpan.FromSeconds(30))
     {
-        Name = name;
-        Port = port;
     }
 
-    public string Name { get; }
+    public string ConnectionString => $"{Host}:{Port}";
 
-    public int Port { get; }
-
-    public string ConnectionString => $"127.0.0.1:{Port}";
-
-    public static async Task<RedisServer> StartAsync(string name)
-    {
-        var server = new RedisServer(name, FreePort.Next());
-        try
-        {
-            await server.StartAsync();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-    }
-
-    /// <summary>Starts it again on the same port (with empty data), after <see cref="Kill"/>.</summary>
-    public async Task StartAsync()
-    {
-        _process?.Dispose();
-        _process = ChildProcess.Start(Name, "redis-server",
-            ["--port", Port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"]);
-        await FreePort.WaitUntilListeningAsync(Port, TimeSpan.FromSeconds(10), () => _process.Tail());
-    }
-
-    /// <summary>Stops it at once, as a crash would.</summary>
-    public void Kill()
-    {
-        _process?.Signal(Signals.SigKill);
-        _process?.WaitForExitAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
-    }
+    /// <summary>Starts a Redis; <paramref name="name"/> makes its container name, e.g. <c>e2e-3f9a1c2b-redis</c>.</summary>
+    public static Task<RedisServer> StartAsync(string name) => StartAsync(new RedisServer(name, FreePort.Next()));
 
     /// <summary>Deletes every key, as a Redis that lost its data would look to its clients (but without a reconnect).</summary>
     public async Task FlushAllAsync()
     {
         using var admin = await ConnectionMultiplexer.ConnectAsync(ConnectionString + ",allowAdmin=true");
-        await admin.GetServer("127.0.0.1", Port).FlushAllDatabasesAsync();
+        await admin.GetServer(Host, Port).FlushAllDatabasesAsync();
     }
 
     /// <summary>A separate connection for the test's own inspection and setup.</summary>
     public Task<ConnectionMultiplexer> ConnectAsync() =>
         ConnectionMultiplexer.ConnectAsync(ConnectionString + ",abortConnect=false");
-
-    public ValueTask DisposeAsync()
-    {
-        _process?.Dispose();
-        return ValueTask.CompletedTask;
-    }
 }

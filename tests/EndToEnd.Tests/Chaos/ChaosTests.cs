@@ -3,8 +3,8 @@ using Xunit.Abstractions;
 
 namespace ChatPlatform.EndToEnd.Tests.Chaos;
 
-/// <summary>A stack of its own for the chaos run: two of every service, default settings.</summary>
-public sealed class ChaosFixture() : ChatStackFixture("chaos", presences: 2);
+/// <summary>A stack of its own for the chaos run, servers included: two of every service, default settings.</summary>
+public sealed class ChaosFixture() : ChatStackFixture("chaos", presences: 2, ownServers: true);
 
 [CollectionDefinition(Name)]
 public sealed class ChaosCollection : ICollectionFixture<ChaosFixture>
@@ -54,9 +54,9 @@ public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output)
         await PhaseAsync("restart gateway-1", () => RestartAsync(Stack.Gateways[0]), TimeSpan.FromSeconds(3));
         await PhaseAsync("kill -9 presence-1", () => Stack.Presences[0].KillAsync(), TimeSpan.FromSeconds(3));
         await PhaseAsync("restart presence-1", () => RestartAsync(Stack.Presences[0]), TimeSpan.FromSeconds(3));
-        await PhaseAsync("kill -9 Redis", () => Task.Run(Stack.Redis.Kill), TimeSpan.FromSeconds(2));
+        await PhaseAsync("docker kill Redis", () => Stack.Redis.KillAsync(), TimeSpan.FromSeconds(2));
         await PhaseAsync("restart Redis (empty)", () => Stack.Redis.StartAsync(), TimeSpan.FromSeconds(8));
-        await PhaseAsync("kill -9 RabbitMQ", () => Task.Run(Stack.RabbitMq.Kill), TimeSpan.FromSeconds(3));
+        await PhaseAsync("docker kill RabbitMQ", () => Stack.RabbitMq.KillAsync(), TimeSpan.FromSeconds(10));
         await PhaseAsync("restart RabbitMQ", () => Stack.RabbitMq.StartAsync(), TimeSpan.FromSeconds(10));
         await PhaseAsync("settle", () => Task.CompletedTask, TimeSpan.FromSeconds(3));
 

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Net.WebSockets;
+using System.Text.Json;
 using ChatPlatform.EndToEnd.Tests.Rooms;
 using ChatPlatform.Testing;
 using Xunit.Abstractions;
@@ -17,6 +19,16 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
 
     /// <summary>Two heartbeats (2 s apart) that disagree, then the report: stated as 10 s.</summary>
     private static readonly TimeSpan RegistryRepairBound = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long Redis stays frozen: longer than a command's timeout (5 s) and a router's lease
+    /// (5 s), so sends fail and routers stop routing; shorter than a gateway's lease in the
+    /// registry (10 s) less a heartbeat interval (2 s), so presence reaps no gateway.
+    /// </summary>
+    private static readonly TimeSpan RedisFreeze = TimeSpan.FromSeconds(6);
+
+    /// <summary>How long the broker stays down: a restart, not a blip.</summary>
+    private static readonly TimeSpan RabbitMqOutage = TimeSpan.FromSeconds(10);
 
     private ChatStack Stack => fixture.Stack;
 
@@ -37,7 +49,7 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
         await RoomTests.JoinAsync(alice, room);
         await RoomTests.JoinAsync(bob, room);
 
-        Stack.Redis.Kill();
+        await Stack.Redis.KillAsync();
         for (var i = 0; i < 3; i++)
         {
             // Never silence: an error, quickly.
@@ -73,6 +85,52 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
     }
 
     [Fact]
+    public async Task A_send_while_Redis_is_frozen_is_answered_unavailable_and_routing_returns_after_the_thaw_with_nobody_gone()
+    {
+        var room = Names.Unique("room");
+        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
+        await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
+        await RoomTests.JoinAsync(alice, room);
+        await RoomTests.JoinAsync(bob, room);
+
+        // A network cut without a close: every connection stays open, nothing answers.
+        await Stack.Redis.PauseAsync();
+        string sent;
+        try
+        {
+            sent = await alice.SendMessageAsync(new { user = bob.User }, "during the freeze");
+            await Task.Delay(RedisFreeze);
+        }
+        finally
+        {
+            await Stack.Redis.UnpauseAsync();
+        }
+
+        // Never silence: the publish times out (5 s) while Redis is frozen, or, if it was still
+        // waiting at the thaw, no router answers for a shard it stopped routing.
+        var reply = await alice.ReplyToAsync(sent, TimeSpan.FromSeconds(15));
+        output.WriteLine($"answered {reply.GetRawText()}");
+        Assert.Equal("unavailable", reply.GetProperty("code").GetString());
+
+        var back = await Eventually.HoldsAsync(
+            async () => (await alice.SendAndWaitAsync(new { user = bob.User }, "after", TimeSpan.FromSeconds(15))).GetProperty("type").GetString() == "ack",
+            RedisRecoveryBound,
+            "a direct message routes again");
+        output.WriteLine($"direct messages route again {back.TotalMilliseconds:0} ms after the thaw");
+        Assert.Equal(1, (await alice.SendAndWaitAsync(new { room }, "room after")).GetProperty("recipients").GetInt32());
+        await bob.ExpectAsync(frame => frame.GetProperty("type").GetString() == "message" && frame.GetProperty("body").GetString() == "room after", "the room message");
+
+        // Redis kept its data, and the freeze was shorter than a gateway's lease: nobody was reaped.
+        Assert.DoesNotContain(bob.Pending(), frame => frame.GetProperty("type").GetString() == "left");
+
+        // Redis may run the frozen publish at the thaw; a message answered "not sent" must still never arrive.
+        if (reply.GetProperty("message").GetString()!.Contains("not sent", StringComparison.Ordinal))
+        {
+            Assert.DoesNotContain(bob.Pending(), frame => frame.TryGetProperty("body", out var body) && body.ValueKind == JsonValueKind.String && body.GetString() == "during the freeze");
+        }
+    }
+
+    [Fact]
     public async Task A_registry_wiped_under_live_gateways_is_rebuilt_from_their_reports()
     {
         var room = Names.Unique("room");
@@ -102,7 +160,8 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
         await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
         var carol = await Stack.ConnectAsync(1, Names.Unique("carol"));
 
-        Stack.RabbitMq.Kill();
+        await Stack.RabbitMq.KillAsync();
+        var down = Stopwatch.StartNew();
         try
         {
             // The data plane does not use RabbitMQ.
@@ -117,6 +176,11 @@ public sealed class BackendFailureTests(DisruptionFixture fixture, ITestOutputHe
         }
         finally
         {
+            if (RabbitMqOutage > down.Elapsed)
+            {
+                await Task.Delay(RabbitMqOutage - down.Elapsed);
+            }
+
             await Stack.RabbitMq.StartAsync();
         }
 

@@ -67,11 +67,8 @@ public sealed class AuthStackFixture : ChatStackFixture
     /// </summary>
     public async Task<ServiceProcess> StartGatewayAsync(string id, IReadOnlyDictionary<string, string?> auth)
     {
-        var environment = new Dictionary<string, string?>(Telemetry.Settings)
+        var environment = new Dictionary<string, string?>(Telemetry.Settings.Concat(Stack.ServerSettings))
         {
-            ["Redis__ConnectionString"] = Stack.Redis.ConnectionString,
-            ["RabbitMq__Host"] = "127.0.0.1",
-            ["RabbitMq__Port"] = Stack.RabbitMq.Port.ToString(),
             ["Gateway__Id"] = id,
             ["Gateway__AllowBroadcast"] = "true",
             ["Auth__AllowDevelopmentUsers"] = "false",

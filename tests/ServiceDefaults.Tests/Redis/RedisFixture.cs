@@ -2,12 +2,13 @@ using ChatPlatform.Testing;
 
 namespace ChatPlatform.ServiceDefaults.Tests.Redis;
 
-/// <summary>One throwaway Redis for the subscription tests.</summary>
+/// <summary>The assembly's shared Redis, for the subscription tests: each uses channels of its own.</summary>
 public sealed class RedisFixture : IAsyncLifetime
 {
     public RedisServer Server { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Server = await RedisServer.StartAsync($"sd-{Guid.NewGuid():N}"[..11]);
+    public async Task InitializeAsync() => Server = await SharedServers.RedisAsync();
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    // The server outlives the test class; it is removed when the assembly's tests have run.
+    public Task DisposeAsync() => Task.CompletedTask;
 }
