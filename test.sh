@@ -10,9 +10,10 @@ source tools/install-servers.sh
 install_servers
 install_test_browser
 
-# The deployment files (Dockerfiles, docker-compose.yml, deploy/, k8s/), checked without a
-# Docker engine or a cluster, and each Dockerfile's publish step run for real; about two
-# minutes. SKIP_DEPLOY_CHECKS=1 skips them.
+# The deployment files (Dockerfiles, docker-compose.yml, deploy/, k8s/): checked offline, then
+# the images built and the compose stack run and driven through its proxy by
+# tools/compose-smoke.sh, on a Docker engine started if none answers. SKIP_DEPLOY_CHECKS=1
+# skips them.
 if [ "${SKIP_DEPLOY_CHECKS:-0}" != 1 ]; then
   tools/check-deploy.sh
 fi
