@@ -273,7 +273,9 @@ cleanup() {
   exit "$rc"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 129' HUP
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
 # The secrets of this run: not the development defaults, and a Redis password with characters
 # Redis configuration quotes (", \, ').
