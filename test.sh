@@ -17,9 +17,10 @@ trap stop_docker_engine_if_started EXIT
 ensure_docker_engine
 ensure_images redis:7.0 rabbitmq:3.10-management
 
-# The deployment files (Dockerfiles, docker-compose.yml, deploy/, k8s/), checked without a
-# Docker engine or a cluster, and each Dockerfile's publish step run for real; about two
-# minutes. SKIP_DEPLOY_CHECKS=1 skips them.
+# The deployment files (Dockerfiles, docker-compose.yml, deploy/, k8s/): checked offline, then
+# the images built and the compose stack run and driven through its proxy by
+# tools/compose-smoke.sh, on a Docker engine started if none answers. SKIP_DEPLOY_CHECKS=1
+# skips them.
 if [ "${SKIP_DEPLOY_CHECKS:-0}" != 1 ]; then
   tools/check-deploy.sh
 fi

@@ -1,19 +1,21 @@
 #!/usr/bin/env bash
-# Checks the deployment files without a Docker engine or a cluster, and fails on any problem:
+# Checks the deployment files, and fails on any problem:
 #   1. the checker's self-test: every rule, broken on purpose, is caught;
 #   2. the Dockerfiles, docker-compose.yml and every manifest under k8s/ (schemas, unknown
 #      fields, kustomization file lists, probes, resources, non-root, pinned images);
 #   3. `docker-compose config -q` on docker-compose.yml, with and without its profile;
 #   4. `nginx -t` on the front proxy's configuration (deploy/nginx/default.conf);
 #   5. `kubectl kustomize` on every folder under k8s/, when kubectl is installed;
-#   6. the publish test: each Dockerfile's build stage run for real, and each published
-#      service started from its output (tools/deploy-check/publish.mjs).
-# Called by test.sh. Alone: tools/check-deploy.sh [static|publish|all] (default: all).
+#   6. the compose test: the images built from the Dockerfiles and checked alone, and the stack
+#      run and driven through its proxy (tools/compose-smoke.sh; a Docker engine, started if
+#      none answers).
+# Steps 1 to 5 need neither an engine nor a cluster. Called by test.sh. Alone:
+# tools/check-deploy.sh [static|compose|all] (default: all).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 what=${1:-all}
-case "$what" in static | publish | all) ;; *) echo "usage: $0 [static|publish|all]" >&2; exit 2 ;; esac
+case "$what" in static | compose | all) ;; *) echo "usage: $0 [static|compose|all]" >&2; exit 2 ;; esac
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
@@ -69,7 +71,7 @@ EOF
   echo "  ok    deploy/nginx/default.conf passes nginx -t ($("$nginx" -v 2>&1 | sed 's/.*: //'))"
 }
 
-if [ "$what" != publish ]; then
+if [ "$what" != compose ]; then
   say "Deployment checks: self-test of the checker (each rule broken on purpose must fail)"
   (cd tools/deploy-check && node --test --test-reporter=spec)
 
@@ -92,8 +94,8 @@ if [ "$what" != publish ]; then
 fi
 
 if [ "$what" != static ]; then
-  say "Deployment checks: the Dockerfiles' publish step, and the published services"
-  node tools/deploy-check/publish.mjs
+  say "Deployment checks: the compose test (tools/compose-smoke.sh)"
+  tools/compose-smoke.sh
 fi
 
 say "Deployment checks passed ($((SECONDS - started)) s)"

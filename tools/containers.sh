@@ -49,6 +49,7 @@ _containers_unreachable=" "       # registries a pull failed from, not tried aga
 _containers_timings=()
 _containers_took=""
 _containers_build_args=()
+_containers_replaced=() # ids of images a rebuilt stand-in (or its base) replaced, oldest first
 
 # --- output and timing --------------------------------------------------------------------------
 _containers_say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
@@ -377,6 +378,31 @@ _containers_image_key() { # image label value
   docker image inspect --format "{{ index .Config.Labels \"$_containers_key_label\" }}" "$1" 2>/dev/null | sed 's/<no value>//'
 }
 
+# Notes the image IMAGE names now, before a build replaces it (removed at the end of
+# ensure_images, if nothing uses it any more).
+_containers_remember_replaced() { # image
+  local id
+  if id=$(docker image inspect --format '{{.Id}}' "$1" 2>/dev/null); then
+    _containers_replaced+=("$id")
+  fi
+}
+
+# Removes the images rebuilt stand-ins replaced, newest first, so that an old stand-in goes
+# before the old base it was built on. An image still tagged, used by a container or built on
+# by another image stays. (Not `docker image prune --filter label=...`: images built FROM a
+# stand-in, such as the build stages of the services' Dockerfiles, inherit its labels, and
+# their build cache would go too.)
+_containers_remove_replaced() {
+  local i id
+  for ((i = ${#_containers_replaced[@]} - 1; i >= 0; i--)); do
+    id=${_containers_replaced[i]}
+    if [ "$(docker image inspect --format '{{len .RepoTags}}' "$id" 2>/dev/null)" = 0 ]; then
+      docker rmi "$id" >/dev/null 2>&1 || true
+    fi
+  done
+  _containers_replaced=()
+}
+
 # The .NET install to copy from: DOTNET_ROOT, or the folder of the dotnet on the PATH.
 _containers_dotnet_root() {
   if [ -n "${DOTNET_ROOT:-}" ] && [ -x "$DOTNET_ROOT/dotnet" ]; then
@@ -590,6 +616,7 @@ _containers_ensure_base() {
       _containers_make_rootfs "$tarball" || return 1
     fi
     start=$(_containers_clock)
+    _containers_remember_replaced "$_containers_rootfs_image"
     if ! docker import \
       --change "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" \
       --change "LABEL $_containers_label=rootfs $_containers_key_label=$rootfs_key" \
@@ -611,6 +638,7 @@ _containers_ensure_base() {
   while IFS= read -r f; do
     cp "$f" "$context/ca-certificates/"
   done < <(_containers_ca_files)
+  _containers_remember_replaced "$_containers_base_image"
   if ! docker build --force-rm -t "$_containers_base_image" \
     --label "$_containers_label=base" --label "$_containers_key_label=$base_key" \
     --build-arg "ROOTFS=$_containers_rootfs_image" "$context" >"$log" 2>&1; then
@@ -639,6 +667,7 @@ _containers_build_standin() { # image, key, recipe, inputs...
     rm -rf "$context"
     return 1
   fi
+  _containers_remember_replaced "$image"
   if ! docker build --force-rm -t "$image" \
     --label "$_containers_label=$recipe" --label "$_containers_key_label=$key" \
     "${_containers_build_args[@]}" "$context" >"$log" 2>&1; then
@@ -736,8 +765,7 @@ ensure_images() {
       break
     fi
   done
-  # Layers of stand-ins replaced by newer builds.
-  docker image prune -f --filter "label=$_containers_label" >/dev/null 2>&1 || true
+  _containers_remove_replaced
   exec {lock_fd}>&-
   [ "$rc" -eq 0 ] || return 1
   if [ "$_containers_standin_in_use" = 1 ]; then

@@ -18,15 +18,17 @@ install_test_browser() {
   install_debian_packages "${missing[@]}"
 }
 
-# What tools/check-deploy.sh needs: docker-compose (its `config` validates the compose file
-# offline; no Docker engine is needed), Node.js and npm (the manifest checker), curl (the
-# images' HEALTHCHECK command, run against the published services).
+# What tools/check-deploy.sh and tools/compose-smoke.sh need: docker-compose (`config`
+# validates the compose file offline; with an engine it runs the stack; the `docker compose`
+# plugin is used instead where it is installed), Node.js and npm (the manifest checker), curl
+# and jq (the compose test drives the stack and reads the chat command's JSON lines).
 install_deploy_tools() {
   local missing=()
   command -v docker-compose >/dev/null || missing+=(docker-compose)
   command -v node >/dev/null || missing+=(nodejs)
   command -v npm >/dev/null || missing+=(npm)
   command -v curl >/dev/null || missing+=(curl)
+  command -v jq >/dev/null || missing+=(jq)
   install_debian_packages "${missing[@]}"
 }
 

@@ -211,21 +211,6 @@ export function parseHealthcheck(args) {
   return { none: false, options, command: body, shell: true };
 }
 
-/** A Docker duration ("3s", "1m30s", "500ms") in milliseconds. */
-export function durationMs(text, fallback) {
-  if (!text) return fallback;
-  let total = 0;
-  const units = { h: 3600000, m: 60000, s: 1000, ms: 1, us: 0.001, ns: 0.000001 };
-  const pattern = /(\d+(?:\.\d+)?)(ms|us|ns|h|m|s)/g;
-  let match;
-  let consumed = 0;
-  while ((match = pattern.exec(text)) !== null) {
-    total += Number(match[1]) * units[match[2]];
-    consumed += match[0].length;
-  }
-  return consumed === text.length ? total : fallback;
-}
-
 /**
  * .dockerignore rules, matched the way Docker does: patterns in order, "!" re-includes, and
  * a path is excluded when it or one of its parent folders matches an exclusion.

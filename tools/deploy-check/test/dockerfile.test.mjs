@@ -1,4 +1,4 @@
-// The Dockerfile reader the checks and the publish test rely on.
+// The Dockerfile reader the checks rely on.
 
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
