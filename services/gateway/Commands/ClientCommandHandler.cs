@@ -6,6 +6,7 @@ using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
 using ChatPlatform.Gateway.Protocol;
 using ChatPlatform.ServiceDefaults;
+using ChatPlatform.Protocol;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using System.Threading.Channels;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.Protocol;
+using ChatPlatform.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.Commands;

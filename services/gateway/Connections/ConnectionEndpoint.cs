@@ -6,6 +6,7 @@ using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
 using ChatPlatform.Gateway.Protocol;
+using ChatPlatform.Protocol;
 using MassTransit;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
