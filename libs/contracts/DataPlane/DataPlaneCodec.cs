@@ -3,9 +3,11 @@ namespace ChatPlatform.Contracts.DataPlane;
 /// <summary>
 /// Encodes and decodes the payloads published on Redis channels. Every payload starts with its
 /// <see cref="PayloadKind"/> and a format version; a reader rejects versions it does not know,
-/// so a rolling upgrade that changes a layout must add a version, not edit one.
+/// so a rolling upgrade that changes a layout must add a version, not edit one. The membership
+/// event, which presence's Lua scripts write, is in <c>DataPlaneCodec.Membership.cs</c> with its
+/// Lua encoder.
 /// </summary>
-public static class DataPlaneCodec
+public static partial class DataPlaneCodec
 {
     private const byte Version = 1;
 
@@ -209,22 +211,6 @@ public static class DataPlaneCodec
 
         Close(reader);
         return new PresenceAnswer(queryId, connectionId, connections, users);
-    }
-
-    /// <summary>
-    /// Decodes what presence's scripts publish: kind, version, event kind (1 joined, 2 left),
-    /// then room, user and excluded connection as length-prefixed strings.
-    /// </summary>
-    public static MembershipEvent DecodeMembership(ReadOnlyMemory<byte> payload)
-    {
-        var reader = Open(payload, PayloadKind.Membership);
-        var membership = new MembershipEvent(
-            Kind: ReadEnum<MembershipEventKind>(reader.ReadByte()),
-            Room: reader.ReadString(),
-            UserId: reader.ReadString(),
-            ExcludeConnection: reader.ReadString());
-        Close(reader);
-        return membership;
     }
 
     private static int SizeOf(MessageTarget target) => 1 + PayloadWriter.SizeOf(target.Value);
