@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ChatPlatform.Router.Registry;
 using ChatPlatform.Router.Routing;
 using ChatPlatform.Router.Sharding;
@@ -24,9 +25,19 @@ internal static class RouterServiceCollectionExtensions
             provider.GetRequiredService<IOptions<ShardingOptions>>().Value.ShardCount,
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RegistryCache>();
-        services.AddSingleton<GatewayChannels>();
-        services.AddSingleton<RouterMetrics>();
+        services.AddSingleton(provider =>
+        {
+            var ownership = provider.GetRequiredService<ShardOwnership>();
+            var registry = provider.GetRequiredService<RegistryCache>();
+            return new RouterMetrics(
+                provider.GetRequiredService<IMeterFactory>(),
+                ownedShards: () => ownership.OwnedCount,
+                registryConnections: () => registry.ConnectionCount,
+                registryRooms: () => registry.RoomCount);
+        });
+        services.AddSingleton<IDeliveryPublisher, RedisDeliveryPublisher>();
         services.AddSingleton<MessageRouter>();
+        services.AddSingleton<IShardLeaseListener, ShardSubscriptions>();
 
         // Stopped in reverse order: shards are released while the registry is still followed.
         services.AddSingleton<RegistrySynchronizer>();
