@@ -36,31 +36,18 @@ public static partial class DataPlaneCodec
 
         """;
 
-    public static byte[] Encode(MembershipEvent membership)
+    public static byte[] Encode(MembershipEvent membership) => Write(PayloadKind.Membership, membership, static (ref writer, membership) =>
     {
-        var payload = new byte[3
-            + PayloadWriter.SizeOf(membership.Room)
-            + PayloadWriter.SizeOf(membership.UserId)
-            + PayloadWriter.SizeOf(membership.ExcludeConnection)];
-        var writer = new PayloadWriter(payload);
-        writer.WriteByte((byte)PayloadKind.Membership);
-        writer.WriteByte(Version);
         writer.WriteByte((byte)membership.Kind);
         writer.WriteString(membership.Room);
         writer.WriteString(membership.UserId);
         writer.WriteString(membership.ExcludeConnection);
-        return payload;
-    }
+    });
 
-    public static MembershipEvent DecodeMembership(ReadOnlyMemory<byte> payload)
-    {
-        var reader = Open(payload, PayloadKind.Membership);
-        var membership = new MembershipEvent(
+    public static MembershipEvent DecodeMembership(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Membership, static (ref reader) =>
+        new MembershipEvent(
             Kind: ReadEnum<MembershipEventKind>(reader.ReadByte()),
             Room: reader.ReadString(),
             UserId: reader.ReadString(),
-            ExcludeConnection: reader.ReadString());
-        Close(reader);
-        return membership;
-    }
+            ExcludeConnection: reader.ReadString()));
 }
