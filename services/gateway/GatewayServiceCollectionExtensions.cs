@@ -23,10 +23,7 @@ internal static class GatewayServiceCollectionExtensions
 {
     public static IServiceCollection AddGatewayServices(this IServiceCollection services)
     {
-        services.AddOptions<GatewayOptions>()
-            .BindConfiguration(GatewayOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<GatewayOptions>(GatewayOptions.Section);
 
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
@@ -34,10 +31,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddUpgradeAuthentication();
 
-        services.AddOptions<RateLimitOptions>()
-            .BindConfiguration(RateLimitOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
 
         // The bus first: hosted services stop in reverse order, so it is still up when the
         // gateway reports itself stopped.

@@ -11,11 +11,8 @@ internal static class RouterServiceCollectionExtensions
 {
     public static IServiceCollection AddRouterServices(this IServiceCollection services)
     {
-        services.AddOptions<RouterOptions>()
-            .BindConfiguration(RouterOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(options => options.LeaseRenewInterval * 2 <= options.LeaseTtl, "Router:LeaseRenewInterval must be at most half of Router:LeaseTtl.")
-            .ValidateOnStart();
+        services.AddSettings<RouterOptions>(RouterOptions.Section)
+            .Validate(options => options.LeaseRenewInterval * 2 <= options.LeaseTtl, "Router:LeaseRenewInterval must be at most half of Router:LeaseTtl.");
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new RouterIdentity(
