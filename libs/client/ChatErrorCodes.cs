@@ -1,34 +1,36 @@
+using ChatPlatform.Protocol;
+
 namespace ChatPlatform.Client;
 
 /// <summary>
-/// The values of <see cref="ChatException.Code"/>: the gateway's error codes (docs/protocol.md)
-/// and the client's own.
+/// The values of <see cref="ChatException.Code"/>: the gateway's error codes (docs/protocol.md),
+/// the same constants as the protocol's <see cref="ErrorCodes"/>, and the client's own.
 /// </summary>
 public static class ChatErrorCodes
 {
     /// <summary>The gateway could not read the frame, or a field was invalid (e.g. a room name).</summary>
-    public const string BadRequest = "bad_request";
+    public const string BadRequest = ErrorCodes.BadRequest;
 
     /// <summary>The gateway does not know the frame's type.</summary>
-    public const string UnknownType = "unknown_type";
+    public const string UnknownType = ErrorCodes.UnknownType;
 
     /// <summary>The target user or connection has no live connection.</summary>
-    public const string Offline = "offline";
+    public const string Offline = ErrorCodes.Offline;
 
     /// <summary>Sending to a room this connection has not joined, or to everyone where that is off.</summary>
-    public const string Forbidden = "forbidden";
+    public const string Forbidden = ErrorCodes.Forbidden;
 
     /// <summary>The frame is larger than the gateway accepts; the client refuses it before sending.</summary>
-    public const string TooLarge = "too_large";
+    public const string TooLarge = ErrorCodes.TooLarge;
 
     /// <summary>The connection sent frames faster than its limit; the frame was dropped.</summary>
-    public const string RateLimited = "rate_limited";
+    public const string RateLimited = ErrorCodes.RateLimited;
 
     /// <summary>A backend of the gateway is down; the call did not take effect, or may not have.</summary>
-    public const string Unavailable = "unavailable";
+    public const string Unavailable = ErrorCodes.Unavailable;
 
     /// <summary>The gateway failed to handle the frame.</summary>
-    public const string Internal = "internal";
+    public const string Internal = ErrorCodes.Internal;
 
     /// <summary>Client side: no answer came within <see cref="ChatClientOptions.RequestTimeout"/>.</summary>
     public const string Timeout = "timeout";

@@ -34,20 +34,14 @@ public static class ServiceDefaultsExtensions
 
         builder.AddTelemetry(identity);
 
-        builder.Services.AddOptions<RedisOptions>()
-            .BindConfiguration(RedisOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSettings<RedisOptions>(RedisOptions.Section);
         builder.Services.AddSingleton<IValidateOptions<RedisOptions>, RedisOptionsValidator>();
         builder.Services.AddSingleton(provider => RedisConnectionFactory.Connect(
             provider.GetRequiredService<IOptions<RedisOptions>>(),
             identity,
             provider.GetRequiredService<ILoggerFactory>().CreateLogger("ChatPlatform.Redis")));
 
-        builder.Services.AddOptions<ShardingOptions>()
-            .BindConfiguration(ShardingOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddSettings<ShardingOptions>(ShardingOptions.Section);
 
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [HealthTags.Live])

@@ -1,10 +1,12 @@
 using System.Diagnostics.Metrics;
 using ChatPlatform.Contracts.DataPlane;
-using ChatPlatform.Gateway.Connections;
-using ChatPlatform.Gateway.DataPlane;
 
 namespace ChatPlatform.Gateway;
 
+/// <summary>
+/// The gateway's instruments. Like every file at the service root it uses no folder of the
+/// gateway: the gauges read what the folders keep through the functions they are given.
+/// </summary>
 internal sealed class GatewayMetrics
 {
     public const string MeterName = "ChatPlatform.Gateway";
@@ -21,11 +23,13 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _announcements;
     private readonly Counter<long> _syncs;
 
-    public GatewayMetrics(IMeterFactory meterFactory, LocalConnections connections, PendingRequests pending)
+    /// <param name="openConnections">How many client connections are open now.</param>
+    /// <param name="pendingSends">How many messages and presence questions wait for their router's answer now.</param>
+    public GatewayMetrics(IMeterFactory meterFactory, Func<int> openConnections, Func<int> pendingSends)
     {
         var meter = meterFactory.Create(MeterName);
-        meter.CreateObservableUpDownCounter("chat.gateway.connections", () => connections.Count, description: "Open client connections.");
-        meter.CreateObservableUpDownCounter("chat.gateway.sends.pending", () => pending.Count, description: "Messages waiting for their router's outcome.");
+        meter.CreateObservableUpDownCounter("chat.gateway.connections", openConnections, description: "Open client connections.");
+        meter.CreateObservableUpDownCounter("chat.gateway.sends.pending", pendingSends, description: "Messages waiting for their router's outcome.");
         _connectionsOpened = meter.CreateCounter<long>("chat.gateway.connections.opened", description: "Connections accepted.");
         _connectionsClosed = meter.CreateCounter<long>("chat.gateway.connections.closed", description: "Connections ended, by close code or 'aborted'.");
         _connectionsRejected = meter.CreateCounter<long>("chat.gateway.connections.rejected", description: "Upgrade requests refused, by reason.");

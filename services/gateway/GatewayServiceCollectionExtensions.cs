@@ -1,8 +1,13 @@
+using System.Diagnostics.Metrics;
+using ChatPlatform.Gateway.Access;
+using ChatPlatform.Gateway.Admission;
 using ChatPlatform.Gateway.Authentication;
 using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
+using ChatPlatform.Gateway.Sessions;
+using ChatPlatform.Gateway.Upgrades;
 using ChatPlatform.ServiceDefaults;
 using ChatPlatform.ServiceDefaults.Messaging;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,14 +15,15 @@ using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway;
 
+/// <summary>
+/// The gateway's composition: with <c>Program.cs</c>, the only code at the service root that uses
+/// the gateway's folders (docs/architecture.md, "Code map").
+/// </summary>
 internal static class GatewayServiceCollectionExtensions
 {
     public static IServiceCollection AddGatewayServices(this IServiceCollection services)
     {
-        services.AddOptions<GatewayOptions>()
-            .BindConfiguration(GatewayOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<GatewayOptions>(GatewayOptions.Section);
 
         services.AddOptions<AuthOptions>()
             .BindConfiguration(AuthOptions.Section)
@@ -25,10 +31,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>();
         services.AddUpgradeAuthentication();
 
-        services.AddOptions<RateLimitOptions>()
-            .BindConfiguration(RateLimitOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<RateLimitOptions>(RateLimitOptions.Section);
 
         // The bus first: hosted services stop in reverse order, so it is still up when the
         // gateway reports itself stopped.
@@ -39,12 +42,24 @@ internal static class GatewayServiceCollectionExtensions
             provider.GetRequiredService<IOptions<GatewayOptions>>().Value.Id ?? Environment.MachineName));
         services.AddSingleton<LocalConnections>();
         services.AddSingleton<PendingRequests>();
-        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton(provider =>
+        {
+            var connections = provider.GetRequiredService<LocalConnections>();
+            var pending = provider.GetRequiredService<PendingRequests>();
+            return new GatewayMetrics(provider.GetRequiredService<IMeterFactory>(), () => connections.Count, () => pending.Count);
+        });
         services.AddSingleton<Acknowledgements>();
         services.AddSingleton<IInboundPublisher, RedisInboundPublisher>();
-        services.AddSingleton<RateLimiter>();
+        services.AddSingleton<RouterRequests>();
         services.AddSingleton<FrameAdmission>();
+        services.AddSingleton<AccessRules>();
+        services.AddSingleton<SendHandler>();
+        services.AddSingleton<PresenceQueryHandler>();
+        services.AddSingleton<MembershipHandler>();
         services.AddSingleton<ClientCommandHandler>();
+        services.AddSingleton<ConnectionSessions>();
+        services.AddSingleton<GatewayReadiness>();
+        services.AddSingleton<UpgradeGate>();
         services.AddSingleton<ConnectionEndpoint>();
 
         services.AddSingleton<GatewayChannelListener>();
@@ -60,7 +75,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayLifecycle>();
         services.AddHostedService(provider => provider.GetRequiredService<GatewayLifecycle>());
 
-        services.AddHealthChecks().AddCheck<GatewayReadinessCheck>("gateway", tags: [HealthTags.Ready]);
+        services.AddHealthChecks().AddCheck<GatewayReadiness>("gateway", tags: [HealthTags.Ready]);
         return services;
     }
 

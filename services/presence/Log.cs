@@ -1,5 +1,3 @@
-using ChatPlatform.Presence.Registry;
-
 namespace ChatPlatform.Presence;
 
 internal static partial class Log
@@ -8,7 +6,7 @@ internal static partial class Log
     public static partial void ConnectionRegistered(ILogger logger, string connectionId, string userId, string gatewayId);
 
     [LoggerMessage(3002, LogLevel.Information, "Refused registration of {ConnectionId} on {GatewayId}: {Result}")]
-    public static partial void RegistrationRefused(ILogger logger, string connectionId, string gatewayId, RegistrationResult result);
+    public static partial void RegistrationRefused(ILogger logger, string connectionId, string gatewayId, string result);
 
     [LoggerMessage(3003, LogLevel.Debug, "Removed connection {ConnectionId} of {UserId} on {GatewayId}")]
     public static partial void ConnectionRemoved(ILogger logger, string connectionId, string userId, string gatewayId);

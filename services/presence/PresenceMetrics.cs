@@ -1,8 +1,8 @@
 using System.Diagnostics.Metrics;
-using ChatPlatform.Presence.Registry;
 
 namespace ChatPlatform.Presence;
 
+/// <summary>Presence's instruments. Like every file at the service root it uses no folder of presence.</summary>
 internal sealed class PresenceMetrics
 {
     public const string MeterName = "ChatPlatform.Presence";
@@ -25,8 +25,9 @@ internal sealed class PresenceMetrics
         _purged = meter.CreateCounter<long>("chat.presence.retired_connections_purged", description: "Connections of removed gateways taken out of their rooms.");
     }
 
-    public void Registered(RegistrationResult result) =>
-        _registrations.Add(1, new KeyValuePair<string, object?>("result", result.ToString()));
+    /// <param name="result">The registry's answer, as it names it (Registered, StaleInstance, AlreadyClosed).</param>
+    public void Registered(string result) =>
+        _registrations.Add(1, new KeyValuePair<string, object?>("result", result));
 
     public void Removed() => _removals.Add(1);
 

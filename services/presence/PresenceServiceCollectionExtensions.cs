@@ -1,5 +1,6 @@
 using ChatPlatform.Presence.Consumers;
 using ChatPlatform.Presence.Registry;
+using ChatPlatform.ServiceDefaults;
 using ChatPlatform.ServiceDefaults.Messaging;
 
 namespace ChatPlatform.Presence;
@@ -8,10 +9,7 @@ internal static class PresenceServiceCollectionExtensions
 {
     public static IServiceCollection AddPresenceServices(this IServiceCollection services)
     {
-        services.AddOptions<PresenceOptions>()
-            .BindConfiguration(PresenceOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<PresenceOptions>(PresenceOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PresenceMetrics>();

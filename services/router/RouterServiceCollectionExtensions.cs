@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using ChatPlatform.Router.Registry;
 using ChatPlatform.Router.Routing;
 using ChatPlatform.Router.Sharding;
@@ -10,11 +11,8 @@ internal static class RouterServiceCollectionExtensions
 {
     public static IServiceCollection AddRouterServices(this IServiceCollection services)
     {
-        services.AddOptions<RouterOptions>()
-            .BindConfiguration(RouterOptions.Section)
-            .ValidateDataAnnotations()
-            .Validate(options => options.LeaseRenewInterval * 2 <= options.LeaseTtl, "Router:LeaseRenewInterval must be at most half of Router:LeaseTtl.")
-            .ValidateOnStart();
+        services.AddSettings<RouterOptions>(RouterOptions.Section)
+            .Validate(options => options.LeaseRenewInterval * 2 <= options.LeaseTtl, "Router:LeaseRenewInterval must be at most half of Router:LeaseTtl.");
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new RouterIdentity(
@@ -24,9 +22,19 @@ internal static class RouterServiceCollectionExtensions
             provider.GetRequiredService<IOptions<ShardingOptions>>().Value.ShardCount,
             provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<RegistryCache>();
-        services.AddSingleton<GatewayChannels>();
-        services.AddSingleton<RouterMetrics>();
+        services.AddSingleton(provider =>
+        {
+            var ownership = provider.GetRequiredService<ShardOwnership>();
+            var registry = provider.GetRequiredService<RegistryCache>();
+            return new RouterMetrics(
+                provider.GetRequiredService<IMeterFactory>(),
+                ownedShards: () => ownership.OwnedCount,
+                registryConnections: () => registry.ConnectionCount,
+                registryRooms: () => registry.RoomCount);
+        });
+        services.AddSingleton<IDeliveryPublisher, RedisDeliveryPublisher>();
         services.AddSingleton<MessageRouter>();
+        services.AddSingleton<IShardLeaseListener, ShardSubscriptions>();
 
         // Stopped in reverse order: shards are released while the registry is still followed.
         services.AddSingleton<RegistrySynchronizer>();

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Client.Protocol;
 
@@ -6,17 +7,17 @@ namespace ChatPlatform.Client.Protocol;
 internal static class Answers
 {
     public static SendResult Sent(JsonElement answer) =>
-        Read(answer, "ack", a => new SendResult(a.GetProperty("message").GetString()!, a.GetProperty("recipients").GetInt32()));
+        Read(answer, FrameTypes.Ack, a => new SendResult(a.GetProperty("message").GetString()!, a.GetProperty("recipients").GetInt32()));
 
-    public static void RoomAck(JsonElement answer) => Read(answer, "ack", a => a.GetProperty("room").GetString());
+    public static void RoomAck(JsonElement answer) => Read(answer, FrameTypes.Ack, a => a.GetProperty("room").GetString());
 
     public static RoomPresence Room(JsonElement answer) =>
-        Read(answer, "presence", a => new RoomPresence(
+        Read(answer, FrameTypes.Presence, a => new RoomPresence(
             a.GetProperty("room").GetString()!,
             [.. a.GetProperty("users").EnumerateArray().Select(user => user.GetString()!)]));
 
     public static UserPresence User(JsonElement answer) =>
-        Read(answer, "presence", a => new UserPresence(
+        Read(answer, FrameTypes.Presence, a => new UserPresence(
             a.GetProperty("user").GetString()!,
             a.GetProperty("online").GetBoolean(),
             a.GetProperty("connections").GetInt32()));

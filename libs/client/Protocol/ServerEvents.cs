@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatPlatform.Client.Events;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Client.Protocol;
 
@@ -13,10 +14,10 @@ internal static class ServerEvents
     /// <exception cref="ArgumentOutOfRangeException">A message whose <c>ts</c> is no possible time.</exception>
     public static ChatEvent? Read(string type, JsonElement frame) => type switch
     {
-        "message" => Message(frame),
-        "joined" => new UserJoined(frame.GetProperty("room").GetString()!, frame.GetProperty("user").GetString()!),
-        "left" => new UserLeft(frame.GetProperty("room").GetString()!, frame.GetProperty("user").GetString()!),
-        "error" => new ErrorReceived(frame.GetProperty("code").GetString()!, frame.GetProperty("message").GetString()!),
+        FrameTypes.Message => Message(frame),
+        FrameTypes.Joined => new UserJoined(frame.GetProperty("room").GetString()!, frame.GetProperty("user").GetString()!),
+        FrameTypes.Left => new UserLeft(frame.GetProperty("room").GetString()!, frame.GetProperty("user").GetString()!),
+        FrameTypes.Error => new ErrorReceived(frame.GetProperty("code").GetString()!, frame.GetProperty("message").GetString()!),
         _ => null,
     };
 
@@ -27,29 +28,29 @@ internal static class ServerEvents
             frame.GetProperty("message").GetString()!,
             from.GetProperty("user").GetString()!,
             from.GetProperty("connection").GetString()!,
-            Target(frame.GetProperty("to")),
+            Target(frame.GetProperty(TargetFields.To)),
             frame.GetProperty("body").Clone(),
             DateTimeOffset.FromUnixTimeMilliseconds(frame.GetProperty("ts").GetInt64()));
     }
 
     private static ChatTarget Target(JsonElement to)
     {
-        if (to.TryGetProperty("user", out var user))
+        if (to.TryGetProperty(TargetFields.User, out var user))
         {
             return ChatTarget.User(user.GetString()!);
         }
 
-        if (to.TryGetProperty("connection", out var connection))
+        if (to.TryGetProperty(TargetFields.Connection, out var connection))
         {
             return ChatTarget.Connection(connection.GetString()!);
         }
 
-        if (to.TryGetProperty("room", out var room))
+        if (to.TryGetProperty(TargetFields.Room, out var room))
         {
             return ChatTarget.Room(room.GetString()!);
         }
 
-        return to.TryGetProperty("everyone", out _)
+        return to.TryGetProperty(TargetFields.Everyone, out _)
             ? ChatTarget.Everyone
             : throw new InvalidOperationException($"unknown target {to.GetRawText()}");
     }

@@ -3,45 +3,34 @@ namespace ChatPlatform.Contracts.DataPlane;
 /// <summary>
 /// Encodes and decodes the payloads published on Redis channels. Every payload starts with its
 /// <see cref="PayloadKind"/> and a format version; a reader rejects versions it does not know,
-/// so a rolling upgrade that changes a layout must add a version, not edit one.
+/// so a rolling upgrade that changes a layout must add a version, not edit one. After those two
+/// bytes each payload is its fields in the order its encoder writes them and its decoder reads
+/// them (<see cref="PayloadWriter"/>, <see cref="PayloadReader"/>). The membership event, which
+/// presence's Lua scripts write, is in <c>DataPlaneCodec.Membership.cs</c> with its Lua encoder.
 /// </summary>
-public static class DataPlaneCodec
+public static partial class DataPlaneCodec
 {
     private const byte Version = 1;
+
+    private delegate void FieldWriter<T>(ref PayloadWriter writer, T value);
+
+    private delegate T FieldReader<T>(ref PayloadReader reader);
 
     public static PayloadKind PeekKind(ReadOnlySpan<byte> payload) =>
         payload.Length >= 2 ? (PayloadKind)payload[0] : throw new FormatException("Empty data-plane payload.");
 
-    public static byte[] Encode(InboundMessage message)
+    /// <summary>A gateway's message for the router that owns its shard.</summary>
+    public static byte[] Encode(InboundMessage message) => Write(PayloadKind.Inbound, message, static (ref writer, message) =>
     {
-        var size = 2
-            + PayloadWriter.SizeOf(message.MessageId)
-            + sizeof(long)
-            + PayloadWriter.SizeOf(message.GatewayId)
-            + PayloadWriter.SizeOf(message.ConnectionId)
-            + PayloadWriter.SizeOf(message.UserId)
-            + SizeOf(message.Target)
-            + PayloadWriter.SizeOfNullable(message.TraceParent)
-            + PayloadWriter.SizeOf(message.Body.Span);
-        var payload = new byte[size];
-        var writer = new PayloadWriter(payload);
-        writer.WriteByte((byte)PayloadKind.Inbound);
-        writer.WriteByte(Version);
-        writer.WriteString(message.MessageId);
-        writer.WriteInt64(message.Timestamp);
+        WriteStamp(ref writer, message.MessageId, message.Timestamp);
         writer.WriteString(message.GatewayId);
         writer.WriteString(message.ConnectionId);
         writer.WriteString(message.UserId);
-        Write(ref writer, message.Target);
-        writer.WriteNullableString(message.TraceParent);
-        writer.WriteBytes(message.Body.Span);
-        return payload;
-    }
+        WriteContent(ref writer, message.Target, message.TraceParent, message.Body);
+    });
 
-    public static InboundMessage DecodeInbound(ReadOnlyMemory<byte> payload)
-    {
-        var reader = Open(payload, PayloadKind.Inbound);
-        var message = new InboundMessage(
+    public static InboundMessage DecodeInbound(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Inbound, static (ref reader) =>
+        new InboundMessage(
             MessageId: reader.ReadString(),
             Timestamp: reader.ReadInt64(),
             GatewayId: reader.ReadString(),
@@ -49,202 +38,111 @@ public static class DataPlaneCodec
             UserId: reader.ReadString(),
             Target: ReadTarget(ref reader),
             TraceParent: reader.ReadNullableString(),
-            Body: reader.ReadBytes());
-        Close(reader);
-        return message;
-    }
+            Body: reader.ReadBytes()));
 
-    public static byte[] Encode(Delivery delivery)
+    /// <summary>A router's message for a gateway holding recipients.</summary>
+    public static byte[] Encode(Delivery delivery) => Write(PayloadKind.Delivery, delivery, static (ref writer, delivery) =>
     {
-        var size = 2
-            + PayloadWriter.SizeOf(delivery.MessageId)
-            + sizeof(long)
-            + PayloadWriter.SizeOf(delivery.FromUser)
-            + PayloadWriter.SizeOf(delivery.FromConnection)
-            + SizeOf(delivery.Target)
-            + PayloadWriter.SizeOfNullable(delivery.TraceParent)
-            + PayloadWriter.SizeOf(delivery.Body.Span);
-        var payload = new byte[size];
-        var writer = new PayloadWriter(payload);
-        writer.WriteByte((byte)PayloadKind.Delivery);
-        writer.WriteByte(Version);
-        writer.WriteString(delivery.MessageId);
-        writer.WriteInt64(delivery.Timestamp);
+        WriteStamp(ref writer, delivery.MessageId, delivery.Timestamp);
         writer.WriteString(delivery.FromUser);
         writer.WriteString(delivery.FromConnection);
-        Write(ref writer, delivery.Target);
-        writer.WriteNullableString(delivery.TraceParent);
-        writer.WriteBytes(delivery.Body.Span);
-        return payload;
-    }
+        WriteContent(ref writer, delivery.Target, delivery.TraceParent, delivery.Body);
+    });
 
-    public static Delivery DecodeDelivery(ReadOnlyMemory<byte> payload)
-    {
-        var reader = Open(payload, PayloadKind.Delivery);
-        var delivery = new Delivery(
+    public static Delivery DecodeDelivery(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Delivery, static (ref reader) =>
+        new Delivery(
             MessageId: reader.ReadString(),
             Timestamp: reader.ReadInt64(),
             FromUser: reader.ReadString(),
             FromConnection: reader.ReadString(),
             Target: ReadTarget(ref reader),
             TraceParent: reader.ReadNullableString(),
-            Body: reader.ReadBytes());
-        Close(reader);
-        return delivery;
-    }
+            Body: reader.ReadBytes()));
 
     public static byte[] Encode(SendOutcome outcome)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(outcome.Recipients);
-        var size = 2
-            + PayloadWriter.SizeOf(outcome.MessageId)
-            + PayloadWriter.SizeOf(outcome.ConnectionId)
-            + 1
-            + PayloadWriter.SizeOfVarint((uint)outcome.Recipients);
-        var payload = new byte[size];
-        var writer = new PayloadWriter(payload);
-        writer.WriteByte((byte)PayloadKind.Outcome);
-        writer.WriteByte(Version);
-        writer.WriteString(outcome.MessageId);
-        writer.WriteString(outcome.ConnectionId);
-        writer.WriteByte((byte)outcome.Status);
-        writer.WriteVarint((uint)outcome.Recipients);
-        return payload;
+        return Write(PayloadKind.Outcome, outcome, static (ref writer, outcome) =>
+        {
+            writer.WriteString(outcome.MessageId);
+            writer.WriteString(outcome.ConnectionId);
+            writer.WriteByte((byte)outcome.Status);
+            writer.WriteVarint((uint)outcome.Recipients);
+        });
     }
 
-    public static SendOutcome DecodeOutcome(ReadOnlyMemory<byte> payload)
-    {
-        var reader = Open(payload, PayloadKind.Outcome);
-        var outcome = new SendOutcome(
+    public static SendOutcome DecodeOutcome(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Outcome, static (ref reader) =>
+        new SendOutcome(
             MessageId: reader.ReadString(),
             ConnectionId: reader.ReadString(),
             Status: ReadEnum<SendStatus>(reader.ReadByte()),
-            Recipients: ReadCount(ref reader));
-        Close(reader);
-        return outcome;
-    }
+            Recipients: ReadCount(ref reader)));
 
-    private static int ReadCount(ref PayloadReader reader)
+    public static byte[] Encode(PresenceQuery query) => Write(PayloadKind.PresenceQuery, query, static (ref writer, query) =>
     {
-        var value = reader.ReadVarint();
-        return value <= int.MaxValue ? (int)value : throw new FormatException($"Count {value} out of range in data-plane payload.");
-    }
-
-    public static byte[] Encode(PresenceQuery query)
-    {
-        var size = 2
-            + PayloadWriter.SizeOf(query.QueryId)
-            + PayloadWriter.SizeOf(query.GatewayId)
-            + PayloadWriter.SizeOf(query.ConnectionId)
-            + SizeOf(query.Target)
-            + PayloadWriter.SizeOfNullable(query.TraceParent);
-        var payload = new byte[size];
-        var writer = new PayloadWriter(payload);
-        writer.WriteByte((byte)PayloadKind.PresenceQuery);
-        writer.WriteByte(Version);
         writer.WriteString(query.QueryId);
         writer.WriteString(query.GatewayId);
         writer.WriteString(query.ConnectionId);
-        Write(ref writer, query.Target);
+        WriteTarget(ref writer, query.Target);
         writer.WriteNullableString(query.TraceParent);
-        return payload;
-    }
+    });
 
-    public static PresenceQuery DecodePresenceQuery(ReadOnlyMemory<byte> payload)
-    {
-        var reader = Open(payload, PayloadKind.PresenceQuery);
-        var query = new PresenceQuery(
+    public static PresenceQuery DecodePresenceQuery(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.PresenceQuery, static (ref reader) =>
+        new PresenceQuery(
             QueryId: reader.ReadString(),
             GatewayId: reader.ReadString(),
             ConnectionId: reader.ReadString(),
             Target: ReadTarget(ref reader),
-            TraceParent: reader.ReadNullableString());
-        Close(reader);
-        return query;
-    }
+            TraceParent: reader.ReadNullableString()));
 
     public static byte[] Encode(PresenceAnswer answer)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(answer.Connections);
-        var size = 2
-            + PayloadWriter.SizeOf(answer.QueryId)
-            + PayloadWriter.SizeOf(answer.ConnectionId)
-            + PayloadWriter.SizeOfVarint((uint)answer.Connections)
-            + PayloadWriter.SizeOfVarint((uint)answer.Users.Count);
-        foreach (var user in answer.Users)
+        return Write(PayloadKind.PresenceAnswer, answer, static (ref writer, answer) =>
         {
-            size += PayloadWriter.SizeOf(user);
-        }
-
-        var payload = new byte[size];
-        var writer = new PayloadWriter(payload);
-        writer.WriteByte((byte)PayloadKind.PresenceAnswer);
-        writer.WriteByte(Version);
-        writer.WriteString(answer.QueryId);
-        writer.WriteString(answer.ConnectionId);
-        writer.WriteVarint((uint)answer.Connections);
-        writer.WriteVarint((uint)answer.Users.Count);
-        foreach (var user in answer.Users)
-        {
-            writer.WriteString(user);
-        }
-
-        return payload;
+            writer.WriteString(answer.QueryId);
+            writer.WriteString(answer.ConnectionId);
+            writer.WriteVarint((uint)answer.Connections);
+            writer.WriteVarint((uint)answer.Users.Count);
+            foreach (var user in answer.Users)
+            {
+                writer.WriteString(user);
+            }
+        });
     }
 
-    public static PresenceAnswer DecodePresenceAnswer(ReadOnlyMemory<byte> payload)
+    public static PresenceAnswer DecodePresenceAnswer(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.PresenceAnswer, static (ref reader) =>
     {
-        var reader = Open(payload, PayloadKind.PresenceAnswer);
         var queryId = reader.ReadString();
         var connectionId = reader.ReadString();
         var connections = ReadCount(ref reader);
         var count = ReadCount(ref reader);
 
         // Each user takes at least one byte, so a count beyond the payload is a lie, not a size to allocate.
-        var users = new string[count <= payload.Length ? count : throw new FormatException("User count exceeds the data-plane payload.")];
+        var users = new string[count <= reader.Remaining ? count : throw new FormatException("User count exceeds the data-plane payload.")];
         for (var i = 0; i < users.Length; i++)
         {
             users[i] = reader.ReadString();
         }
 
-        Close(reader);
         return new PresenceAnswer(queryId, connectionId, connections, users);
-    }
+    });
 
-    /// <summary>
-    /// Decodes what presence's scripts publish: kind, version, event kind (1 joined, 2 left),
-    /// then room, user and excluded connection as length-prefixed strings.
-    /// </summary>
-    public static MembershipEvent DecodeMembership(ReadOnlyMemory<byte> payload)
+    /// <summary>Writes the payload's kind and version, then its fields: measured first, so the array is exactly its size.</summary>
+    private static byte[] Write<T>(PayloadKind kind, T value, FieldWriter<T> fields)
     {
-        var reader = Open(payload, PayloadKind.Membership);
-        var membership = new MembershipEvent(
-            Kind: ReadEnum<MembershipEventKind>(reader.ReadByte()),
-            Room: reader.ReadString(),
-            UserId: reader.ReadString(),
-            ExcludeConnection: reader.ReadString());
-        Close(reader);
-        return membership;
+        var measure = PayloadWriter.Measuring();
+        fields(ref measure, value);
+        var payload = new byte[2 + measure.Position];
+        var writer = new PayloadWriter(payload);
+        writer.WriteByte((byte)kind);
+        writer.WriteByte(Version);
+        fields(ref writer, value);
+        return payload;
     }
 
-    private static int SizeOf(MessageTarget target) => 1 + PayloadWriter.SizeOf(target.Value);
-
-    private static void Write(ref PayloadWriter writer, MessageTarget target)
-    {
-        writer.WriteByte((byte)target.Kind);
-        writer.WriteString(target.Value);
-    }
-
-    private static MessageTarget ReadTarget(ref PayloadReader reader) =>
-        new(ReadEnum<TargetKind>(reader.ReadByte()), reader.ReadString());
-
-    private static T ReadEnum<T>(byte value) where T : struct, Enum
-    {
-        var result = (T)Enum.ToObject(typeof(T), value);
-        return Enum.IsDefined(result) ? result : throw new FormatException($"Unknown {typeof(T).Name} {value} in data-plane payload.");
-    }
-
-    private static PayloadReader Open(ReadOnlyMemory<byte> payload, PayloadKind expected)
+    /// <summary>Checks the payload's kind and version, reads its fields, and checks nothing is left over.</summary>
+    private static T Read<T>(ReadOnlyMemory<byte> payload, PayloadKind expected, FieldReader<T> fields)
     {
         var reader = new PayloadReader(payload);
         var kind = (PayloadKind)reader.ReadByte();
@@ -259,14 +157,48 @@ public static class DataPlaneCodec
             throw new FormatException($"Unsupported {expected} payload version {version}.");
         }
 
-        return reader;
-    }
-
-    private static void Close(PayloadReader reader)
-    {
+        var value = fields(ref reader);
         if (!reader.AtEnd)
         {
             throw new FormatException("Trailing bytes after data-plane payload.");
         }
+
+        return value;
+    }
+
+    /// <summary>A message's id and timestamp, which every message payload starts with.</summary>
+    private static void WriteStamp(ref PayloadWriter writer, string messageId, long timestamp)
+    {
+        writer.WriteString(messageId);
+        writer.WriteInt64(timestamp);
+    }
+
+    /// <summary>A message's target, trace parent and body, which every message payload ends with.</summary>
+    private static void WriteContent(ref PayloadWriter writer, MessageTarget target, string? traceParent, ReadOnlyMemory<byte> body)
+    {
+        WriteTarget(ref writer, target);
+        writer.WriteNullableString(traceParent);
+        writer.WriteBytes(body.Span);
+    }
+
+    private static void WriteTarget(ref PayloadWriter writer, MessageTarget target)
+    {
+        writer.WriteByte((byte)target.Kind);
+        writer.WriteString(target.Value);
+    }
+
+    private static MessageTarget ReadTarget(ref PayloadReader reader) =>
+        new(ReadEnum<TargetKind>(reader.ReadByte()), reader.ReadString());
+
+    private static int ReadCount(ref PayloadReader reader)
+    {
+        var value = reader.ReadVarint();
+        return value <= int.MaxValue ? (int)value : throw new FormatException($"Count {value} out of range in data-plane payload.");
+    }
+
+    private static T ReadEnum<T>(byte value) where T : struct, Enum
+    {
+        var result = (T)Enum.ToObject(typeof(T), value);
+        return Enum.IsDefined(result) ? result : throw new FormatException($"Unknown {typeof(T).Name} {value} in data-plane payload.");
     }
 }

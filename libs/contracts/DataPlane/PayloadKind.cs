@@ -13,6 +13,6 @@ public enum PayloadKind : byte
     /// <summary>A router's answer to a presence question, on the asker's gateway channel.</summary>
     PresenceAnswer = 5,
 
-    /// <summary>A user joined or left a room, on the channel of each gateway holding members; written by presence's scripts.</summary>
+    /// <summary>A user joined or left a room, on the channel of each gateway holding members; written by presence's scripts (<see cref="DataPlaneCodec.MembershipLuaEncoder"/>).</summary>
     Membership = 6,
 }

@@ -11,6 +11,9 @@ internal struct PayloadReader(ReadOnlyMemory<byte> payload)
 
     public readonly bool AtEnd => _position == _payload.Length;
 
+    /// <summary>Bytes not read yet.</summary>
+    public readonly int Remaining => _payload.Length - _position;
+
     public byte ReadByte()
     {
         Ensure(1);

@@ -5,64 +5,54 @@ namespace ChatPlatform.Contracts.DataPlane;
 
 /// <summary>
 /// Writes the compact binary layout of data-plane payloads: lengths as unsigned LEB128 varints,
-/// strings as UTF-8, integers little-endian. Callers size the buffer first with the matching
-/// <c>SizeOf</c> methods so each payload is one exact allocation.
+/// strings as UTF-8, integers little-endian. A payload is written twice with the same code: first
+/// by a <see cref="Measuring"/> writer, which only counts, then into a buffer of exactly that
+/// size, so each payload is one exact allocation.
 /// </summary>
-internal ref struct PayloadWriter(Span<byte> buffer)
+internal ref struct PayloadWriter
 {
-    private readonly Span<byte> _buffer = buffer;
+    private readonly Span<byte> _buffer;
+    private readonly bool _measuring;
     private int _position;
 
+    public PayloadWriter(Span<byte> buffer) => _buffer = buffer;
+
+    private PayloadWriter(bool measuring) => _measuring = measuring;
+
+    /// <summary>The bytes written so far: a measuring writer's size of the payload.</summary>
     public readonly int Position => _position;
 
-    public static int SizeOfVarint(uint value)
+    /// <summary>A writer that writes nothing and counts the bytes it would have written.</summary>
+    public static PayloadWriter Measuring() => new(measuring: true);
+
+    public void WriteByte(byte value)
     {
-        var size = 1;
-        while (value >= 0x80)
+        if (!_measuring)
         {
-            value >>= 7;
-            size++;
+            _buffer[_position] = value;
         }
 
-        return size;
+        _position++;
     }
-
-    public static int SizeOf(string value)
-    {
-        var length = Encoding.UTF8.GetByteCount(value);
-        return SizeOfVarint((uint)length) + length;
-    }
-
-    /// <summary>A nullable string is stored as length + 1, so 0 means null.</summary>
-    public static int SizeOfNullable(string? value)
-    {
-        if (value is null)
-        {
-            return 1;
-        }
-
-        var length = Encoding.UTF8.GetByteCount(value);
-        return SizeOfVarint((uint)length + 1) + length;
-    }
-
-    public static int SizeOf(ReadOnlySpan<byte> value) => SizeOfVarint((uint)value.Length) + value.Length;
-
-    public void WriteByte(byte value) => _buffer[_position++] = value;
 
     public void WriteVarint(uint value)
     {
         while (value >= 0x80)
         {
-            _buffer[_position++] = (byte)(value | 0x80);
+            WriteByte((byte)(value | 0x80));
             value >>= 7;
         }
 
-        _buffer[_position++] = (byte)value;
+        WriteByte((byte)value);
     }
 
     public void WriteInt64(long value)
     {
-        BinaryPrimitives.WriteInt64LittleEndian(_buffer[_position..], value);
+        if (!_measuring)
+        {
+            BinaryPrimitives.WriteInt64LittleEndian(_buffer[_position..], value);
+        }
+
         _position += sizeof(long);
     }
 
@@ -70,9 +60,10 @@ internal ref struct PayloadWriter(Span<byte> buffer)
     {
         var length = Encoding.UTF8.GetByteCount(value);
         WriteVarint((uint)length);
-        _position += Encoding.UTF8.GetBytes(value, _buffer[_position..]);
+        WriteUtf8(value, length);
     }
 
+    /// <summary>A nullable string is stored as length + 1, so 0 means null.</summary>
     public void WriteNullableString(string? value)
     {
         if (value is null)
@@ -83,13 +74,27 @@ internal ref struct PayloadWriter(Span<byte> buffer)
 
         var length = Encoding.UTF8.GetByteCount(value);
         WriteVarint((uint)length + 1);
-        _position += Encoding.UTF8.GetBytes(value, _buffer[_position..]);
+        WriteUtf8(value, length);
     }
 
     public void WriteBytes(ReadOnlySpan<byte> value)
     {
         WriteVarint((uint)value.Length);
-        value.CopyTo(_buffer[_position..]);
+        if (!_measuring)
+        {
+            value.CopyTo(_buffer[_position..]);
+        }
+
         _position += value.Length;
+    }
+
+    private void WriteUtf8(string value, int length)
+    {
+        if (!_measuring)
+        {
+            Encoding.UTF8.GetBytes(value, _buffer[_position..]);
+        }
+
+        _position += length;
     }
 }

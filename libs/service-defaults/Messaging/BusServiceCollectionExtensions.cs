@@ -14,10 +14,7 @@ public static class BusServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddChatBus(this IServiceCollection services, Action<IBusRegistrationConfigurator>? configure = null)
     {
-        services.AddOptions<RabbitMqOptions>()
-            .BindConfiguration(RabbitMqOptions.Section)
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddSettings<RabbitMqOptions>(RabbitMqOptions.Section);
 
         services.AddMassTransit(bus =>
         {

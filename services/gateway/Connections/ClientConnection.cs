@@ -1,6 +1,7 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
 using ChatPlatform.Gateway.Authentication;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Gateway.Connections;
 
@@ -21,13 +22,11 @@ internal sealed class ClientConnection
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
     private string _closeReason = "";
 
-    /// <param name="rateLimit">How many frames it may send; unlimited when null.</param>
     /// <param name="grants">What its token grants; nothing when null (a development user).</param>
-    public ClientConnection(string id, string userId, int queueCapacity, TimeSpan closeTimeout, FrameRateLimit? rateLimit = null, ConnectionGrants? grants = null)
+    public ClientConnection(string id, string userId, int queueCapacity, TimeSpan closeTimeout, ConnectionGrants? grants = null)
     {
         Id = id;
         UserId = userId;
-        RateLimit = rateLimit;
         Grants = grants ?? ConnectionGrants.None;
         Self = [this];
         _closeTimeout = closeTimeout;
@@ -44,8 +43,6 @@ internal sealed class ClientConnection
 
     /// <summary>This connection as a one-element list, allocated once for delivery lookups.</summary>
     public ClientConnection[] Self { get; }
-
-    public FrameRateLimit? RateLimit { get; }
 
     public ConnectionGrants Grants { get; }
 
@@ -72,7 +69,7 @@ internal sealed class ClientConnection
             return true;
         }
 
-        Close(WebSocketCloseStatus.PolicyViolation, "outbound queue full: the client is not reading fast enough", drain: false);
+        Close(CloseCodes.PolicyViolation, CloseCodes.OutboundQueueFullReason, drain: false);
         return false;
     }
 

@@ -1,4 +1,4 @@
-using System.Net.WebSockets;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Gateway.Connections;
 
@@ -27,7 +27,7 @@ internal sealed class GatewayLifecycle(IHostApplicationLifetime lifetime, LocalC
         Log.ClosingConnections(logger, open.Count);
         foreach (var connection in open)
         {
-            connection.Close(WebSocketCloseStatus.EndpointUnavailable, "gateway shutting down", drain: true);
+            connection.Close(CloseCodes.ShuttingDown, CloseCodes.ShuttingDownReason, drain: true);
         }
     }
 }

@@ -1,5 +1,6 @@
 using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Protocol;
+using ChatPlatform.Protocol;
 using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.DataPlane;

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Unicode;
 using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Gateway.Protocol;
 
@@ -10,6 +11,9 @@ namespace ChatPlatform.Gateway.Protocol;
 /// be wrong becomes a <see cref="ProtocolError"/> with a message a person can act on; the
 /// frame's <c>id</c> is carried into the error whenever it could be read.
 /// Unknown fields are ignored so clients may send newer fields to older gateways.
+/// Over 300 lines on purpose: one reader pass holds every field of every frame type, and each
+/// way a frame can be wrong has its own message; split up, the pass would have to hand its
+/// state around.
 /// </summary>
 internal static class ClientFrameParser
 {
@@ -92,7 +96,7 @@ internal static class ClientFrameParser
                     fields.IdProblem = $"\"id\" must be a string or a number of at most {MaxRequestIdBytes} bytes";
                 }
             }
-            else if (reader.ValueTextEquals("to"u8))
+            else if (reader.ValueTextEquals(TargetFields.To))
             {
                 reader.Read();
                 fields.Target = ReadTarget(ref reader, out fields.TargetProblem);
@@ -139,10 +143,10 @@ internal static class ClientFrameParser
         var named = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var kind = reader.ValueTextEquals("user"u8) ? TargetKind.User
-                : reader.ValueTextEquals("connection"u8) ? TargetKind.Connection
-                : reader.ValueTextEquals("room"u8) ? TargetKind.Room
-                : reader.ValueTextEquals("everyone"u8) ? TargetKind.Everyone
+            var kind = reader.ValueTextEquals(TargetFields.User) ? TargetKind.User
+                : reader.ValueTextEquals(TargetFields.Connection) ? TargetKind.Connection
+                : reader.ValueTextEquals(TargetFields.Room) ? TargetKind.Room
+                : reader.ValueTextEquals(TargetFields.Everyone) ? TargetKind.Everyone
                 : (TargetKind?)null;
             var name = reader.GetString();
             reader.Read();
@@ -225,14 +229,14 @@ internal static class ClientFrameParser
         (command, invalid) = fields.Type switch
         {
             null => (null, "missing \"type\""),
-            "send" => ValidateSend(ref fields),
-            "join" => fields.RoomProblem is { } roomProblem ? (null, roomProblem)
+            FrameTypes.Send => ValidateSend(ref fields),
+            FrameTypes.Join => fields.RoomProblem is { } roomProblem ? (null, roomProblem)
                 : fields.Room is { } joined ? (new JoinCommand(id, joined), null)
                 : (null, "\"join\" needs a \"room\""),
-            "leave" => fields.RoomProblem is { } roomProblem ? (null, roomProblem)
+            FrameTypes.Leave => fields.RoomProblem is { } roomProblem ? (null, roomProblem)
                 : fields.Room is { } left ? (new LeaveCommand(id, left), null)
                 : (null, "\"leave\" needs a \"room\""),
-            "presence" => ValidatePresence(ref fields),
+            FrameTypes.Presence => ValidatePresence(ref fields),
             _ => (null, null),
         };
 

@@ -1,62 +1,46 @@
-using System.Buffers;
-using System.Text.Json;
 using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Gateway.Protocol;
 
 /// <summary>
-/// Writes the server's frames (docs/protocol.md). Each frame is built once into its own array,
-/// which can then be queued to any number of sockets. The writer and its buffer are reused per
-/// thread.
+/// Writes the server's frames (docs/protocol.md) with the protocol's <see cref="FrameWriter"/>.
+/// Each frame is built once into its own array, which can then be queued to any number of sockets.
 /// </summary>
 internal static class ServerFrames
 {
-    [ThreadStatic]
-    private static Scratch? t_scratch;
-
     public static byte[] Welcome(string connectionId, string userId, string gatewayId)
     {
-        var writer = Begin();
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "welcome"u8);
+        var writer = FrameWriter.Begin(FrameTypes.Welcome);
         writer.WriteString("connection"u8, connectionId);
         writer.WriteString("user"u8, userId);
         writer.WriteString("gateway"u8, gatewayId);
-        writer.WriteEndObject();
-        return End(writer);
+        return FrameWriter.End(writer);
     }
 
     public static byte[] Ack(byte[]? requestId, string messageId, int recipients)
     {
-        var writer = Begin();
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "ack"u8);
-        WriteRequestId(writer, requestId);
+        var writer = FrameWriter.Begin(FrameTypes.Ack);
+        FrameWriter.WriteRawId(writer, requestId);
         writer.WriteString("message"u8, messageId);
         writer.WriteNumber("recipients"u8, recipients);
-        writer.WriteEndObject();
-        return End(writer);
+        return FrameWriter.End(writer);
     }
 
     /// <summary><c>{"type":"ack","id":..,"room":"lobby"}</c>: a join or leave took effect.</summary>
     public static byte[] RoomAck(byte[]? requestId, string room)
     {
-        var writer = Begin();
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "ack"u8);
-        WriteRequestId(writer, requestId);
+        var writer = FrameWriter.Begin(FrameTypes.Ack);
+        FrameWriter.WriteRawId(writer, requestId);
         writer.WriteString("room"u8, room);
-        writer.WriteEndObject();
-        return End(writer);
+        return FrameWriter.End(writer);
     }
 
     /// <summary><c>{"type":"presence","id":..,"room":"lobby","users":[..]}</c></summary>
     public static byte[] RoomPresence(byte[]? requestId, string room, IReadOnlyList<string> users)
     {
-        var writer = Begin();
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "presence"u8);
-        WriteRequestId(writer, requestId);
+        var writer = FrameWriter.Begin(FrameTypes.Presence);
+        FrameWriter.WriteRawId(writer, requestId);
         writer.WriteString("room"u8, room);
         writer.WriteStartArray("users"u8);
         foreach (var user in users)
@@ -65,126 +49,63 @@ internal static class ServerFrames
         }
 
         writer.WriteEndArray();
-        writer.WriteEndObject();
-        return End(writer);
+        return FrameWriter.End(writer);
     }
 
     /// <summary><c>{"type":"presence","id":..,"user":"bob","online":true,"connections":2}</c></summary>
     public static byte[] UserPresence(byte[]? requestId, string userId, int connections)
     {
-        var writer = Begin();
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "presence"u8);
-        WriteRequestId(writer, requestId);
+        var writer = FrameWriter.Begin(FrameTypes.Presence);
+        FrameWriter.WriteRawId(writer, requestId);
         writer.WriteString("user"u8, userId);
         writer.WriteBoolean("online"u8, connections > 0);
         writer.WriteNumber("connections"u8, connections);
-        writer.WriteEndObject();
-        return End(writer);
+        return FrameWriter.End(writer);
     }
 
     /// <summary><c>{"type":"joined","room":"lobby","user":"bob"}</c> or <c>"left"</c>.</summary>
     public static byte[] Membership(MembershipEvent membership)
     {
-        var writer = Begin();
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, membership.Kind == MembershipEventKind.Joined ? "joined"u8 : "left"u8);
+        var writer = FrameWriter.Begin(membership.Kind == MembershipEventKind.Joined ? FrameTypes.Joined : FrameTypes.Left);
         writer.WriteString("room"u8, membership.Room);
         writer.WriteString("user"u8, membership.UserId);
-        writer.WriteEndObject();
-        return End(writer);
+        return FrameWriter.End(writer);
     }
 
     public static byte[] Error(byte[]? requestId, string code, string message)
     {
-        var writer = Begin();
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "error"u8);
-        WriteRequestId(writer, requestId);
+        var writer = FrameWriter.Begin(FrameTypes.Error);
+        FrameWriter.WriteRawId(writer, requestId);
         writer.WriteString("code"u8, code);
         writer.WriteString("message"u8, message);
-        writer.WriteEndObject();
-        return End(writer);
+        return FrameWriter.End(writer);
     }
 
     public static byte[] Error(ProtocolError error) => Error(error.RequestId, error.Code, error.Message);
 
     public static byte[] Message(Delivery delivery)
     {
-        var writer = Begin();
-        writer.WriteStartObject();
-        writer.WriteString("type"u8, "message"u8);
+        var writer = FrameWriter.Begin(FrameTypes.Message);
         writer.WriteString("message"u8, delivery.MessageId);
         writer.WriteStartObject("from"u8);
         writer.WriteString("user"u8, delivery.FromUser);
         writer.WriteString("connection"u8, delivery.FromConnection);
         writer.WriteEndObject();
-        WriteTarget(writer, delivery.Target);
+        FrameWriter.WriteTarget(writer, TargetField(delivery.Target.Kind), delivery.Target.Value);
         writer.WritePropertyName("body"u8);
 
         // Validated by the sending gateway's parser.
         writer.WriteRawValue(delivery.Body.Span, skipInputValidation: true);
         writer.WriteNumber("ts"u8, delivery.Timestamp);
-        writer.WriteEndObject();
-        return End(writer);
+        return FrameWriter.End(writer);
     }
 
-    private static void WriteTarget(Utf8JsonWriter writer, MessageTarget target)
+    /// <summary>The <c>to</c> field that names a target of this kind.</summary>
+    public static string TargetField(TargetKind kind) => kind switch
     {
-        writer.WriteStartObject("to"u8);
-        switch (target.Kind)
-        {
-            case TargetKind.User:
-                writer.WriteString("user"u8, target.Value);
-                break;
-            case TargetKind.Connection:
-                writer.WriteString("connection"u8, target.Value);
-                break;
-            case TargetKind.Room:
-                writer.WriteString("room"u8, target.Value);
-                break;
-            case TargetKind.Everyone:
-                writer.WriteBoolean("everyone"u8, true);
-                break;
-        }
-
-        writer.WriteEndObject();
-    }
-
-    private static void WriteRequestId(Utf8JsonWriter writer, byte[]? requestId)
-    {
-        writer.WritePropertyName("id"u8);
-        if (requestId is null)
-        {
-            writer.WriteNullValue();
-        }
-        else
-        {
-            // The client's own token (a string or a number), echoed exactly.
-            writer.WriteRawValue(requestId, skipInputValidation: true);
-        }
-    }
-
-    private static Utf8JsonWriter Begin()
-    {
-        var scratch = t_scratch ??= new Scratch();
-        scratch.Buffer.ResetWrittenCount();
-        scratch.Writer.Reset(scratch.Buffer);
-        return scratch.Writer;
-    }
-
-    private static byte[] End(Utf8JsonWriter writer)
-    {
-        writer.Flush();
-        return t_scratch!.Buffer.WrittenSpan.ToArray();
-    }
-
-    private sealed class Scratch
-    {
-        public Scratch() => Writer = new Utf8JsonWriter(Buffer);
-
-        public ArrayBufferWriter<byte> Buffer { get; } = new(512);
-
-        public Utf8JsonWriter Writer { get; }
-    }
+        TargetKind.User => TargetFields.User,
+        TargetKind.Connection => TargetFields.Connection,
+        TargetKind.Room => TargetFields.Room,
+        _ => TargetFields.Everyone,
+    };
 }

@@ -15,14 +15,14 @@ internal sealed class RegisterConnectionConsumer(
     {
         var request = context.Message;
         var result = await registry.RegisterAsync(request, options.Value.GatewayTtl);
-        metrics.Registered(result);
+        metrics.Registered(result.ToString());
         if (result == RegistrationResult.Registered)
         {
             Log.ConnectionRegistered(logger, request.ConnectionId, request.UserId, request.GatewayId);
         }
         else
         {
-            Log.RegistrationRefused(logger, request.ConnectionId, request.GatewayId, result);
+            Log.RegistrationRefused(logger, request.ConnectionId, request.GatewayId, result.ToString());
         }
 
         await context.RespondAsync(new ConnectionRegistered(request.ConnectionId, result == RegistrationResult.Registered));

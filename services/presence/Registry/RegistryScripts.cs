@@ -1,17 +1,21 @@
+using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.Contracts.Registry;
+
 namespace ChatPlatform.Presence.Registry;
 
 /// <summary>
 /// The registry's Lua scripts. Each runs atomically in Redis. It publishes the registry changes
-/// it makes (in the format <see cref="Contracts.Registry.RegistryChangeCodec"/> parses, numbered
-/// from one counter) so routers see every change once and in order. It also publishes the
-/// joined/left events it causes to the gateways holding members of the room (the layout
-/// <see cref="Contracts.DataPlane.DataPlaneCodec.DecodeMembership"/> reads).
+/// it makes, numbered from one counter, so routers see every change once and in order. It also
+/// publishes the joined/left events it causes to the gateways holding members of the room. The
+/// scripts write neither format themselves: both come from the Lua encoders of the codecs that
+/// own them (<see cref="RegistryChangeCodec.LuaEncoder"/>, <see cref="DataPlaneCodec.MembershipLuaEncoder"/>),
+/// concatenated in front of the prelude.
 /// Every script takes the keys and arguments of <see cref="RegistryLayout"/> first and its own
 /// after them: KEYS from <see cref="RegistryLayout.FirstKey"/>, ARGV from <see cref="RegistryLayout.FirstArgument"/>.
 /// </summary>
 internal static class RegistryScripts
 {
-    private const string Prelude = """
+    private static readonly string Prelude = RegistryChangeCodec.LuaEncoder + DataPlaneCodec.MembershipLuaEncoder + """
         local instances, leases, sequence, rooms, retired_set = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
         local channel, gateway_channel, gateway_connections, retired_prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
         local room_prefix, members_suffix, users_suffix, gateways_suffix, connection_rooms = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
@@ -22,27 +26,14 @@ internal static class RegistryScripts
           return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
         end
 
-        local function publish(change)
-          local seq = redis.call('INCR', sequence)
-          redis.call('PUBLISH', channel, seq .. '\n' .. change)
+        -- Publishes a registry change, numbered: encode is one of the change_* functions.
+        local function publish(encode, ...)
+          redis.call('PUBLISH', channel, encode(redis.call('INCR', sequence), ...))
         end
 
-        local function varint(n)
-          local bytes = ''
-          while n >= 128 do
-            bytes = bytes .. string.char(n % 128 + 128)
-            n = math.floor(n / 128)
-          end
-          return bytes .. string.char(n)
-        end
-
-        local function field(text)
-          return varint(#text) .. text
-        end
-
-        -- Tells every gateway holding members of the room that a user joined (1) or left (2).
+        -- Tells every gateway holding members of the room that a user joined or left it.
         local function announce(room, kind, user, exclude)
-          local payload = string.char(6, 1, kind) .. field(room) .. field(user) .. field(exclude)
+          local payload = membership_event(kind, room, user, exclude)
           for _, gateway in ipairs(redis.call('HKEYS', room_prefix .. room .. gateways_suffix)) do
             redis.call('PUBLISH', gateway_channel .. gateway, payload)
           end
@@ -60,7 +51,7 @@ internal static class RegistryScripts
         local function join(gateway, connection, user, room, loud, seq)
           if redis.call('HSETNX', room_prefix .. room .. members_suffix, connection, user) == 0 then return false end
           if redis.call('HINCRBY', room_prefix .. room .. users_suffix, user, 1) == 1 and loud then
-            announce(room, 1, user, connection)
+            announce(room, membership_joined, user, connection)
           end
           redis.call('HINCRBY', room_prefix .. room .. gateways_suffix, gateway, 1)
           redis.call('SADD', rooms, room)
@@ -81,7 +72,7 @@ internal static class RegistryScripts
           local users = room_prefix .. room .. users_suffix
           if redis.call('HINCRBY', users, user, -1) <= 0 then
             redis.call('HDEL', users, user)
-            announce(room, 2, user, '')
+            announce(room, membership_left, user, '')
           end
           if redis.call('HLEN', members) == 0 then
             redis.call('DEL', members, users, gateways)
@@ -107,7 +98,7 @@ internal static class RegistryScripts
             redis.call('RENAME', live, retired_prefix .. gateway .. ':' .. instance)
             redis.call('SADD', retired_set, gateway .. '\n' .. instance)
           end
-          publish('G\n' .. gateway)
+          publish(change_gateway_removed, gateway)
         end
 
         local function remove_gateway(gateway, instance)
@@ -131,20 +122,20 @@ internal static class RegistryScripts
         """;
 
     /// <summary>KEYS gateway connections, closed marker, sequences; ARGV gateway, instance, connection, user, lease ms, sequence.</summary>
-    public const string Register = Prelude + """
+    public static readonly string Register = Prelude + """
         local gateway, instance, connection, user, lease, seq = ARGV[12], ARGV[13], ARGV[14], ARGV[15], tonumber(ARGV[16]), ARGV[17]
         if redis.call('EXISTS', KEYS[7]) == 1 then return 'closed' end
         if not claim(gateway, instance) then return 'stale' end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
         redis.call('HSET', KEYS[8], connection, seq)
         if redis.call('HSET', KEYS[6], connection, user) == 1 then
-          publish('+\n' .. gateway .. '\n' .. connection .. '\n' .. user)
+          publish(change_added, gateway, connection, user)
         end
         return 'ok'
         """;
 
     /// <summary>KEYS gateway connections, closed marker, sequences; ARGV gateway, connection, marker ms.</summary>
-    public const string Remove = Prelude + """
+    public static readonly string Remove = Prelude + """
         local gateway, connection, marker = ARGV[12], ARGV[13], ARGV[14]
         redis.call('SET', KEYS[7], '1', 'PX', marker)
         local user = redis.call('HGET', KEYS[6], connection)
@@ -152,12 +143,12 @@ internal static class RegistryScripts
         redis.call('HDEL', KEYS[6], connection)
         redis.call('HDEL', KEYS[8], connection)
         leave_all(gateway, connection)
-        publish('-\n' .. gateway .. '\n' .. connection .. '\n' .. user)
+        publish(change_removed, gateway, connection, user)
         return 1
         """;
 
     /// <summary>KEYS gateway connections; ARGV gateway, instance, lease ms. Returns the connection count, or -1 for a replaced instance.</summary>
-    public const string Heartbeat = Prelude + """
+    public static readonly string Heartbeat = Prelude + """
         local gateway, instance, lease = ARGV[12], ARGV[13], tonumber(ARGV[14])
         if not claim(gateway, instance) then return -1 end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
@@ -165,7 +156,7 @@ internal static class RegistryScripts
         """;
 
     /// <summary>ARGV gateway, instance.</summary>
-    public const string RemoveGateway = Prelude + """
+    public static readonly string RemoveGateway = Prelude + """
         local gateway, instance = ARGV[12], ARGV[13]
         if redis.call('HGET', instances, gateway) ~= instance then return 0 end
         remove_gateway(gateway, instance)
@@ -173,7 +164,7 @@ internal static class RegistryScripts
         """;
 
     /// <summary>ARGV limit. Returns the gateways removed.</summary>
-    public const string RemoveExpiredGateways = Prelude + """
+    public static readonly string RemoveExpiredGateways = Prelude + """
         local limit = tonumber(ARGV[12])
         local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms(), 'LIMIT', 0, limit)
         for _, gateway in ipairs(expired) do
@@ -187,14 +178,14 @@ internal static class RegistryScripts
     /// 'unknown' for a connection not registered. A join older than the room's record (a late
     /// redelivery) changes nothing.
     /// </summary>
-    public const string Join = Prelude + """
+    public static readonly string Join = Prelude + """
         local gateway, connection, room, seq = ARGV[12], ARGV[13], ARGV[14], tonumber(ARGV[15])
         local user = redis.call('HGET', KEYS[6], connection)
         if not user then return 'unknown' end
         local last = record(connection, room)
         if last and math.abs(last) > seq then return 'ok' end
         if join(gateway, connection, user, room, true, seq) then
-          publish('J\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
+          publish(change_joined, gateway, connection, room, user)
         end
         return 'ok'
         """;
@@ -204,14 +195,14 @@ internal static class RegistryScripts
     /// room's record changes nothing; so does one for a connection no longer registered, whose
     /// close took its memberships already (a marker written for it would never be deleted).
     /// </summary>
-    public const string Leave = Prelude + """
+    public static readonly string Leave = Prelude + """
         local gateway, connection, room, seq = ARGV[12], ARGV[13], ARGV[14], tonumber(ARGV[15])
         if redis.call('HEXISTS', KEYS[6], connection) == 0 then return 'ok' end
         local last = record(connection, room)
         if last and math.abs(last) > seq then return 'ok' end
         local user = leave(gateway, connection, room, seq)
         if user then
-          publish('L\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
+          publish(change_left, gateway, connection, room, user)
         end
         return 'ok'
         """;
@@ -221,7 +212,7 @@ internal static class RegistryScripts
     /// gateway instances, announcing who left. Routers dropped these connections when the
     /// gateway was retired, so no registry change is published. Returns the connections left.
     /// </summary>
-    public const string PurgeRetired = Prelude + """
+    public static readonly string PurgeRetired = Prelude + """
         local limit = tonumber(ARGV[12])
         local entry = redis.call('SRANDMEMBER', retired_set)
         if not entry then return 0 end
@@ -248,7 +239,7 @@ internal static class RegistryScripts
     /// lost comes back quietly; one the gateway no longer has is left, and announced as a lost
     /// leave would have been. Returns the connections added, or -1 for a replaced instance.
     /// </summary>
-    public const string SyncBatch = Prelude + """
+    public static readonly string SyncBatch = Prelude + """
         local gateway, instance, lease, upto = ARGV[12], ARGV[13], tonumber(ARGV[14]), tonumber(ARGV[15])
         if not claim(gateway, instance) then return -1 end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
@@ -261,7 +252,7 @@ internal static class RegistryScripts
           if redis.call('EXISTS', closed_prefix .. connection) == 0 then
             if redis.call('HSETNX', KEYS[6], connection, user) == 1 then
               redis.call('HSET', KEYS[7], connection, seq)
-              publish('+\n' .. gateway .. '\n' .. connection .. '\n' .. user)
+              publish(change_added, gateway, connection, user)
               added = added + 1
             end
             local records = redis.call('HGETALL', connection_rooms .. connection)
@@ -270,13 +261,13 @@ internal static class RegistryScripts
               local room, value = records[r], tonumber(records[r + 1])
               known[room] = value
               if value > 0 and value <= upto and not reported[room] and leave(gateway, connection, room, upto) then
-                publish('L\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
+                publish(change_left, gateway, connection, room, user)
               end
             end
             for room in pairs(reported) do
               local value = known[room]
               if (value == nil or (value < 0 and -value <= upto)) and join(gateway, connection, user, room, false, upto) then
-                publish('J\n' .. gateway .. '\n' .. connection .. '\n' .. room .. '\n' .. user)
+                publish(change_joined, gateway, connection, room, user)
               end
             end
           end

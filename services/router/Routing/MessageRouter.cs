@@ -11,20 +11,18 @@ namespace ChatPlatform.Router.Routing;
 /// to each gateway that holds a target connection, then tells the sender's gateway the outcome.
 /// Called by each shard's subscription in Redis order, one message at a time per shard (shards run
 /// side by side); the publishes for a message are issued before the call returns, so deliveries
-/// leave in the order messages arrived.
+/// leave in the order messages arrived. Publishing goes through <see cref="IDeliveryPublisher"/>.
 /// </summary>
 internal sealed class MessageRouter(
     RegistryCache registry,
     ShardOwnership ownership,
-    GatewayChannels channels,
-    IConnectionMultiplexer redis,
+    IDeliveryPublisher publisher,
     RouterMetrics metrics,
     TimeProvider time,
     ILogger<MessageRouter> logger)
 {
-    private readonly ISubscriber _subscriber = redis.GetSubscriber();
-
-    public void OnInbound(int shard, RedisValue value)
+    /// <param name="payload">An encoded <see cref="InboundMessage"/> or <see cref="PresenceQuery"/>.</param>
+    public void OnInbound(int shard, ReadOnlyMemory<byte> payload)
     {
         if (!ownership.IsOwned(shard))
         {
@@ -33,19 +31,18 @@ internal sealed class MessageRouter(
             return;
         }
 
-        var payload = (byte[])value!;
         try
         {
-            switch (DataPlaneCodec.PeekKind(payload))
+            switch (DataPlaneCodec.PeekKind(payload.Span))
             {
                 case PayloadKind.Inbound:
                     Route(DataPlaneCodec.DecodeInbound(payload));
                     break;
                 case PayloadKind.PresenceQuery:
-                    Answer(DataPlaneCodec.DecodePresenceQuery(payload));
+                    AnswerQuery(DataPlaneCodec.DecodePresenceQuery(payload));
                     break;
                 default:
-                    throw new FormatException($"Unexpected payload kind {payload[0]} on an inbound shard.");
+                    throw new FormatException($"Unexpected payload kind {payload.Span[0]} on an inbound shard.");
             }
         }
         catch (FormatException exception)
@@ -61,11 +58,11 @@ internal sealed class MessageRouter(
         }
     }
 
-    private void Answer(PresenceQuery query)
+    private void AnswerQuery(PresenceQuery query)
     {
         using var activity = RouterTelemetry.StartAnswer(query.TraceParent);
         var answer = registry.Answer(query);
-        Publish(query.GatewayId, DataPlaneCodec.Encode(answer), query.QueryId);
+        Answer(query.GatewayId, DataPlaneCodec.Encode(answer), query.QueryId);
         metrics.Answered(query.Target.Kind);
     }
 
@@ -109,7 +106,7 @@ internal sealed class MessageRouter(
         var publishes = new Task<long>[recipients.Count];
         for (var i = 0; i < publishes.Length; i++)
         {
-            publishes[i] = _subscriber.PublishAsync(channels.For(recipients[i].GatewayId), payload);
+            publishes[i] = publisher.PublishAsync(recipients[i].GatewayId, payload);
         }
 
         _ = CompleteAsync(message, recipients, publishes, startedAt, activity);
@@ -154,7 +151,7 @@ internal sealed class MessageRouter(
 
     private void Finish(InboundMessage message, SendStatus status, int recipients, int deliveries, long startedAt, Activity? activity)
     {
-        Publish(message.GatewayId, DataPlaneCodec.Encode(new SendOutcome(message.MessageId, message.ConnectionId, status, recipients)), message.MessageId);
+        Answer(message.GatewayId, DataPlaneCodec.Encode(new SendOutcome(message.MessageId, message.ConnectionId, status, recipients)), message.MessageId);
 
         metrics.Routed(status, deliveries, time.GetElapsedTime(startedAt));
         activity?.SetTag("chat.recipients", recipients);
@@ -162,11 +159,11 @@ internal sealed class MessageRouter(
     }
 
     /// <summary>Answers the asker's gateway without waiting.</summary>
-    private void Publish(string gatewayId, byte[] payload, string requestId)
+    private void Answer(string gatewayId, byte[] payload, string requestId)
     {
         try
         {
-            _subscriber.Publish(channels.For(gatewayId), payload, CommandFlags.FireAndForget);
+            publisher.Answer(gatewayId, payload);
         }
         catch (RedisException exception)
         {

@@ -1,8 +1,6 @@
 using ChatPlatform.Contracts;
 using ChatPlatform.Router.Registry;
-using ChatPlatform.Router.Routing;
 using Microsoft.Extensions.Options;
-using ChatPlatform.ServiceDefaults.Redis;
 using StackExchange.Redis;
 
 namespace ChatPlatform.Router.Sharding;
@@ -10,9 +8,11 @@ namespace ChatPlatform.Router.Sharding;
 /// <summary>
 /// Holds this router's share of the inbound shards. Each shard is a Redis lease (one owner,
 /// renewed every <see cref="RouterOptions.LeaseRenewInterval"/>, expiring after
-/// <see cref="RouterOptions.LeaseTtl"/>); the owner alone subscribes to the shard's channel.
-/// Handover never overlaps: a shard is unsubscribed before its lease is released, subscribed
-/// only after it is acquired, and a lapsed lease stops processing (<see cref="ShardOwnership"/>).
+/// <see cref="RouterOptions.LeaseTtl"/>). It says what it acquired and what it releases to an
+/// <see cref="IShardLeaseListener"/> (routing, which subscribes to the shard's channel), so the
+/// owner alone takes a shard's messages. Handover never overlaps: the listener subscribes only
+/// after the lease is acquired, unsubscribes, and handles what arrived before that, before the
+/// lease is released, and a lapsed lease stops processing (<see cref="ShardOwnership"/>).
 /// A gateway that publishes into the gap sees no subscriber and retries.
 /// A router whose Redis connection drops stops processing at once and resumes shard by shard as
 /// lease rounds confirm its leases: a Redis that restarts empty, or fails over, loses the leases,
@@ -23,21 +23,22 @@ internal sealed class ShardLeaseManager : BackgroundService
     private readonly IConnectionMultiplexer _redis;
     private readonly RegistrySynchronizer _registry;
     private readonly ShardOwnership _ownership;
-    private readonly MessageRouter _router;
+    private readonly IShardLeaseListener _listener;
     private readonly RouterOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<ShardLeaseManager> _logger;
     private readonly string _routerId;
     private readonly RedisKey[] _tickKeys;
-    private readonly RedisChannel[] _channels;
-    private readonly OrderedSubscription?[] _subscriptions;
+
+    // Shards the listener was told it holds, and not yet told it released.
+    private readonly bool[] _held;
     private readonly int _offset;
 
     public ShardLeaseManager(
         IConnectionMultiplexer redis,
         RegistrySynchronizer registry,
         ShardOwnership ownership,
-        MessageRouter router,
+        IShardLeaseListener listener,
         RouterIdentity identity,
         IOptions<RouterOptions> options,
         TimeProvider time,
@@ -46,7 +47,7 @@ internal sealed class ShardLeaseManager : BackgroundService
         _redis = redis;
         _registry = registry;
         _ownership = ownership;
-        _router = router;
+        _listener = listener;
         _options = options.Value;
         _time = time;
         _logger = logger;
@@ -54,8 +55,7 @@ internal sealed class ShardLeaseManager : BackgroundService
 
         var shards = ownership.ShardCount;
         _tickKeys = [RedisNames.Routers, RedisNames.ShardCount, .. Enumerable.Range(0, shards).Select(shard => (RedisKey)RedisNames.ShardLease(shard))];
-        _channels = [.. Enumerable.Range(0, shards).Select(shard => RedisChannel.Literal(RedisNames.InboundChannel(shard)))];
-        _subscriptions = new OrderedSubscription?[shards];
+        _held = new bool[shards];
         _offset = Random.Shared.Next(shards);
     }
 
@@ -131,13 +131,13 @@ internal sealed class ShardLeaseManager : BackgroundService
                 if (owners[shard] == _routerId)
                 {
                     _ownership.Extend(shard, requestedAt, _options.LeaseTtl);
-                    await EnsureSubscribedAsync(shard);
+                    await AcquiredAsync(shard);
                 }
-                else if (_subscriptions[shard] is not null)
+                else if (_held[shard])
                 {
                     Log.ShardLost(_logger, shard, owners[shard]);
                     _ownership.Revoke(shard);
-                    await UnsubscribeAsync(shard);
+                    await ReleasingAsync(shard);
                 }
             }
 
@@ -176,15 +176,15 @@ internal sealed class ShardLeaseManager : BackgroundService
         if (await _redis.GetDatabase().StringSetAsync(RedisNames.ShardLease(shard), _routerId, _options.LeaseTtl, When.NotExists))
         {
             _ownership.Extend(shard, requestedAt, _options.LeaseTtl);
-            await EnsureSubscribedAsync(shard);
+            await AcquiredAsync(shard);
             Log.ShardAcquired(_logger, shard);
         }
     }
 
     private async Task ReleaseAsync(int shard)
     {
-        // Messages that reach us before the unsubscribe completes are still ours to route.
-        await UnsubscribeAsync(shard);
+        // Messages that reach us before the listener lets go are still ours to route.
+        await ReleasingAsync(shard);
         _ownership.Revoke(shard);
         await _redis.GetDatabase().ScriptEvaluateAsync(LeaseScripts.Release, [RedisNames.ShardLease(shard)], [_routerId]);
         Log.ShardReleased(_logger, shard);
@@ -192,9 +192,9 @@ internal sealed class ShardLeaseManager : BackgroundService
 
     private async Task ReleaseAllAsync()
     {
-        for (var shard = 0; shard < _subscriptions.Length; shard++)
+        for (var shard = 0; shard < _held.Length; shard++)
         {
-            if (_subscriptions[shard] is not null)
+            if (_held[shard])
             {
                 try
                 {
@@ -210,27 +210,23 @@ internal sealed class ShardLeaseManager : BackgroundService
         }
     }
 
-    private async Task EnsureSubscribedAsync(int shard)
+    /// <summary>Tells the listener, once per holding; a failure is retried by the next round.</summary>
+    private async Task AcquiredAsync(int shard)
     {
-        _subscriptions[shard] ??= await OrderedSubscription.SubscribeAsync(
-            _redis,
-            _channels[shard],
-            value =>
-            {
-                // Registry changes that reached this router before the message take effect first.
-                _registry.CatchUp();
-                _router.OnInbound(shard, value);
-            },
-            exception => Log.RouteFailed(_logger, shard, exception));
+        if (!_held[shard])
+        {
+            await _listener.AcquiredAsync(shard);
+            _held[shard] = true;
+        }
     }
 
-    /// <summary>Returns once the messages that arrived before the unsubscribe have been routed.</summary>
-    private async Task UnsubscribeAsync(int shard)
+    /// <summary>Returns once the messages that arrived before it have been handled.</summary>
+    private async Task ReleasingAsync(int shard)
     {
-        if (_subscriptions[shard] is { } subscription)
+        if (_held[shard])
         {
-            _subscriptions[shard] = null;
-            await subscription.UnsubscribeAsync();
+            _held[shard] = false;
+            await _listener.ReleasingAsync(shard);
         }
     }
 }

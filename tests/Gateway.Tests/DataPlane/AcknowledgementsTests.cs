@@ -303,7 +303,7 @@ public sealed class AcknowledgementsTests : IDisposable
     {
         var options = Options.Create(new GatewayOptions { AckTimeout = ackTimeout });
         var pending = new PendingRequests(_time, options);
-        var metrics = new GatewayMetrics(_meters, new LocalConnections(), pending);
+        var metrics = new GatewayMetrics(_meters, () => 0, () => pending.Count);
         return (pending, new Acknowledgements(pending, metrics, _time, options));
     }
 

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Globalization;
 using ChatPlatform.Client;
 
 namespace ChatPlatform.Cli.Commands;
@@ -83,6 +82,4 @@ internal sealed class ConnectionOptions
 
         return options;
     }
-
-    public static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }

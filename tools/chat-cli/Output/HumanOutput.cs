@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Text.Json;
-using ChatPlatform.Cli.Commands;
 using ChatPlatform.Cli.Sessions;
 using ChatPlatform.Client;
 using ChatPlatform.Client.Events;
@@ -32,7 +32,7 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
                 Write(ConsoleColor.Yellow, $"! disconnected: {disconnected.Reason}{(disconnected.WillReconnect ? "; reconnecting" : "")}");
                 break;
             case Reconnecting reconnecting:
-                Write(ConsoleColor.DarkGray, $"… reconnecting to {reconnecting.Url} in {ConnectionOptions.Seconds(reconnecting.Delay)} s (attempt {reconnecting.Attempt}){(reconnecting.LastError is { } lastError ? $"; last attempt: {lastError}" : "")}");
+                Write(ConsoleColor.DarkGray, $"… reconnecting to {reconnecting.Url} in {Seconds(reconnecting.Delay)} s (attempt {reconnecting.Attempt}){(reconnecting.LastError is { } lastError ? $"; last attempt: {lastError}" : "")}");
                 break;
             case Reconnected reconnected:
                 Write(ConsoleColor.DarkGray, $"reconnected to {reconnected.Session.Gateway} (connection {reconnected.Session.ConnectionId}){(reconnected.Rooms.Count > 0 ? $"; back in {string.Join(", ", reconnected.Rooms)}" : "")}");
@@ -86,6 +86,8 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
         JsonValueKind.Object when body.TryGetProperty("text", out var text) && text.ValueKind == JsonValueKind.String => text.GetString()!,
         _ => body.GetRawText(),
     };
+
+    private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string Recipients(int count, string noun = "recipient") => $"{count} {noun}{(count == 1 ? "" : "s")}";
 

@@ -2,12 +2,15 @@ using System.Text.Json;
 using ChatPlatform.Cli.Sessions;
 using ChatPlatform.Client;
 using ChatPlatform.Client.Events;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Cli.Output;
 
 /// <summary>
 /// One JSON object a line per event, for scripts (docs/clients.md, "Scripting"). Answers to
-/// commands carry the command's line number and text.
+/// commands carry the command's line number and text. What mirrors a frame of the wire protocol
+/// (a message, an ack, an error…) has the frame's type as its event and writes its target as
+/// the frame's <c>to</c>.
 /// </summary>
 internal sealed class JsonOutput(Stream stdout) : ISessionOutput
 {
@@ -24,34 +27,24 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
                 WriteSession(writer, connected.Session);
                 break;
             case MessageReceived message:
-                writer.WriteString("event", "message");
+                writer.WriteString("event", FrameTypes.Message);
                 writer.WriteString("message", message.MessageId);
                 writer.WriteStartObject("from");
                 writer.WriteString("user", message.FromUser);
                 writer.WriteString("connection", message.FromConnection);
                 writer.WriteEndObject();
-                writer.WriteStartObject("to");
-                if (message.To.Kind == ChatTargetKind.Everyone)
-                {
-                    writer.WriteBoolean("everyone", true);
-                }
-                else
-                {
-                    writer.WriteString(message.To.Kind.ToString().ToLowerInvariant(), message.To.Value);
-                }
-
-                writer.WriteEndObject();
+                FrameWriter.WriteTarget(writer, TargetField(message.To.Kind), message.To.Value);
                 writer.WritePropertyName("body");
                 message.Body.WriteTo(writer);
                 writer.WriteNumber("ts", message.Timestamp.ToUnixTimeMilliseconds());
                 break;
             case UserJoined joined:
-                writer.WriteString("event", "joined");
+                writer.WriteString("event", FrameTypes.Joined);
                 writer.WriteString("room", joined.Room);
                 writer.WriteString("user", joined.User);
                 break;
             case UserLeft left:
-                writer.WriteString("event", "left");
+                writer.WriteString("event", FrameTypes.Left);
                 writer.WriteString("room", left.Room);
                 writer.WriteString("user", left.User);
                 break;
@@ -84,7 +77,7 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
                 writer.WriteString("message", failed.Message);
                 break;
             case ErrorReceived error:
-                writer.WriteString("event", "error");
+                writer.WriteString("event", FrameTypes.Error);
                 writer.WriteString("code", error.Code);
                 writer.WriteString("message", error.Message);
                 break;
@@ -96,7 +89,7 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
         var command = outcome.Command;
         if (outcome.Error is { } error)
         {
-            writer.WriteString("event", "error");
+            writer.WriteString("event", FrameTypes.Error);
             WriteCommand(writer, command);
             writer.WriteString("code", error.Code);
             writer.WriteString("message", error.Message);
@@ -106,26 +99,26 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
         switch (outcome.Answer)
         {
             case SendResult sent:
-                writer.WriteString("event", "ack");
+                writer.WriteString("event", FrameTypes.Ack);
                 WriteCommand(writer, command);
                 writer.WriteString("message", sent.MessageId);
                 writer.WriteNumber("recipients", sent.Recipients);
                 break;
             case RoomPresence room:
-                writer.WriteString("event", "presence");
+                writer.WriteString("event", FrameTypes.Presence);
                 WriteCommand(writer, command);
                 writer.WriteString("room", room.Room);
                 WriteStrings(writer, "users", room.Users);
                 break;
             case UserPresence user:
-                writer.WriteString("event", "presence");
+                writer.WriteString("event", FrameTypes.Presence);
                 WriteCommand(writer, command);
                 writer.WriteString("user", user.User);
                 writer.WriteBoolean("online", user.Online);
                 writer.WriteNumber("connections", user.Connections);
                 break;
             case string room:
-                writer.WriteString("event", "ack");
+                writer.WriteString("event", FrameTypes.Ack);
                 WriteCommand(writer, command);
                 writer.WriteString("room", room);
                 break;
@@ -144,6 +137,14 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
         writer.WriteString("code", code);
         writer.WriteString("message", message);
     });
+
+    private static string TargetField(ChatTargetKind kind) => kind switch
+    {
+        ChatTargetKind.User => TargetFields.User,
+        ChatTargetKind.Connection => TargetFields.Connection,
+        ChatTargetKind.Room => TargetFields.Room,
+        _ => TargetFields.Everyone,
+    };
 
     private static void WriteCommand(Utf8JsonWriter writer, ChatCommand command)
     {

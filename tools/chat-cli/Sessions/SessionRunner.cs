@@ -1,4 +1,3 @@
-using ChatPlatform.Cli.Output;
 using ChatPlatform.Client;
 
 namespace ChatPlatform.Cli.Sessions;

@@ -1,4 +1,4 @@
-namespace ChatPlatform.Gateway.Connections;
+namespace ChatPlatform.Gateway.Admission;
 
 /// <summary>One connection's rate limit: frames it may send, and refusals it may collect before it is closed.</summary>
 internal sealed class FrameRateLimit(TokenBucket frames, TokenBucket refusals)

@@ -1,9 +1,8 @@
-using ChatPlatform.Cli.Sessions;
 using ChatPlatform.Client.Events;
 
-namespace ChatPlatform.Cli.Output;
+namespace ChatPlatform.Cli.Sessions;
 
-/// <summary>Where a session writes what happens: for people, or as JSON lines. Called from any thread.</summary>
+/// <summary>Where a session writes what happens: for people, or as JSON lines (Output/). Called from any thread.</summary>
 internal interface ISessionOutput
 {
     void Event(ChatEvent chatEvent);

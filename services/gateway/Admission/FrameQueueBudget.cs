@@ -1,4 +1,4 @@
-namespace ChatPlatform.Gateway.Commands;
+namespace ChatPlatform.Gateway.Admission;
 
 /// <summary>Bytes of one connection's frames waiting to be handled, against a cap.</summary>
 internal sealed class FrameQueueBudget(int maxBytes)

@@ -1,11 +1,13 @@
 using ChatPlatform.Router.Registry;
-using ChatPlatform.Router.Sharding;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace ChatPlatform.Router;
+namespace ChatPlatform.Router.Sharding;
 
-/// <summary>Ready once the registry is loaded and lease rounds succeed with an agreed shard count.</summary>
+/// <summary>
+/// <c>/readyz</c>: ready once the registry is loaded and lease rounds succeed with an agreed
+/// shard count, which is when this router takes, and keeps, its share of the shards.
+/// </summary>
 internal sealed class RouterReadinessCheck(
     RegistrySynchronizer registry,
     ShardLeaseManager leases,

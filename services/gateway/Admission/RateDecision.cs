@@ -1,4 +1,4 @@
-namespace ChatPlatform.Gateway.Connections;
+namespace ChatPlatform.Gateway.Admission;
 
 internal enum RateDecision
 {

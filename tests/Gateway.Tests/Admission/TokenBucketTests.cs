@@ -1,7 +1,7 @@
-using ChatPlatform.Gateway.Connections;
+using ChatPlatform.Gateway.Admission;
 using ChatPlatform.Gateway.Tests.Support;
 
-namespace ChatPlatform.Gateway.Tests.Connections;
+namespace ChatPlatform.Gateway.Tests.Admission;
 
 public sealed class TokenBucketTests
 {

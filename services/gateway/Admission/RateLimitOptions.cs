@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace ChatPlatform.Gateway;
+namespace ChatPlatform.Gateway.Admission;
 
 /// <summary>
 /// Configuration section <c>Gateway:RateLimit</c>: how many frames one connection may send.

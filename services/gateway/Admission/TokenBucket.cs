@@ -1,4 +1,4 @@
-namespace ChatPlatform.Gateway.Connections;
+namespace ChatPlatform.Gateway.Admission;
 
 /// <summary>
 /// A token bucket: up to <c>capacity</c> tokens, refilled continuously at <c>perSecond</c>.

@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace ChatPlatform.Gateway.Commands;
+namespace ChatPlatform.Gateway.Admission;
 
 /// <summary>A frame waiting to be handled, in a buffer rented from the shared pool.</summary>
 internal readonly record struct QueuedFrame(byte[] Buffer, int Length, FrameQueueBudget Budget)

@@ -1,0 +1,85 @@
+using System.Text;
+using ChatPlatform.Contracts.DataPlane;
+
+namespace ChatPlatform.Contracts.Tests.Golden;
+
+/// <summary>
+/// Each data-plane payload as fixed bytes (hex, spaced by field): the encoder must write exactly
+/// these, and the decoder read them back. A layout change shows up here as a changed test, not
+/// only as a round trip that still agrees with itself. (The membership event, written in Lua
+/// too, is in <see cref="ScriptFormatGolden"/>.)
+/// </summary>
+public sealed class DataPlaneGoldenTests
+{
+    private const string TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    private static readonly byte[] Body = """{"text":"hi"}"""u8.ToArray();
+
+    private static readonly string BodyHex = "0d " + Convert.ToHexStringLower(Body);
+
+    private static readonly string TraceParentHex = "38 " + Convert.ToHexStringLower(Encoding.UTF8.GetBytes(TraceParent));
+
+    [Fact]
+    public void An_inbound_message()
+    {
+        // kind, version; id "m1"; timestamp (int64, little-endian); gateway, connection, user;
+        // target (kind 1 = user, "bob"); trace parent (length + 1); body.
+        var golden = Golden($"01 01  02 6d31  7b68e5cf8b010000  04 67772d31  02 6331  05 616c696365  01 03 626f62  {TraceParentHex}  {BodyHex}");
+        var message = new InboundMessage("m1", 1_700_000_000_123, "gw-1", "c1", "alice", MessageTarget.User("bob"), Body, TraceParent);
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(message));
+        var decoded = DataPlaneCodec.DecodeInbound(golden);
+        Assert.Equal(message with { Body = default }, decoded with { Body = default });
+        Assert.Equal(Body, decoded.Body.ToArray());
+    }
+
+    [Fact]
+    public void A_delivery()
+    {
+        // kind, version; id; timestamp; from user, from connection; target (3 = room); no trace parent (0); body.
+        var golden = Golden($"02 01  02 6d31  7b68e5cf8b010000  05 616c696365  02 6331  03 05 6c6f626279  00  {BodyHex}");
+        var delivery = new Delivery("m1", 1_700_000_000_123, "alice", "c1", MessageTarget.Room("lobby"), Body, null);
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(delivery));
+        var decoded = DataPlaneCodec.DecodeDelivery(golden);
+        Assert.Equal(delivery with { Body = default }, decoded with { Body = default });
+        Assert.Equal(Body, decoded.Body.ToArray());
+    }
+
+    [Fact]
+    public void A_send_outcome()
+    {
+        // kind, version; message id; sender's connection; status (1 = routed); recipients 300 as a varint.
+        var golden = Golden("03 01  02 6d31  02 6331  01  ac02");
+        var outcome = new SendOutcome("m1", "c1", SendStatus.Routed, 300);
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(outcome));
+        Assert.Equal(outcome, DataPlaneCodec.DecodeOutcome(golden));
+    }
+
+    [Fact]
+    public void A_presence_query()
+    {
+        // kind, version; query id; gateway, connection; target (3 = room); an empty trace parent (1: length 0 + 1).
+        var golden = Golden("04 01  02 7131  04 67772d31  02 6331  03 05 6c6f626279  01");
+        var query = new PresenceQuery("q1", "gw-1", "c1", MessageTarget.Room("lobby"), "");
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(query));
+        Assert.Equal(query, DataPlaneCodec.DecodePresenceQuery(golden));
+    }
+
+    [Fact]
+    public void A_presence_answer()
+    {
+        // kind, version; query id; asker's connection; connections 3; user count 2; users in order.
+        var golden = Golden("05 01  02 7131  02 6331  03  02  05 616c696365  04 5a6fc3ab");
+        var answer = new PresenceAnswer("q1", "c1", 3, ["alice", "Zoë"]);
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(answer));
+        var decoded = DataPlaneCodec.DecodePresenceAnswer(golden);
+        Assert.Equal((answer.QueryId, answer.ConnectionId, answer.Connections), (decoded.QueryId, decoded.ConnectionId, decoded.Connections));
+        Assert.Equal(answer.Users, decoded.Users);
+    }
+
+    private static byte[] Golden(string spacedHex) => ScriptFormatGolden.Bytes(spacedHex);
+}
