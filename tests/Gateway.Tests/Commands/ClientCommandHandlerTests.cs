@@ -8,6 +8,7 @@ using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
 using ChatPlatform.Gateway.Tests.Support;
 using ChatPlatform.ServiceDefaults;
+using ChatPlatform.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

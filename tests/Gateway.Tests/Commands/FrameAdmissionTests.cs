@@ -4,6 +4,7 @@ using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.DataPlane;
 using ChatPlatform.Gateway.Tests.Support;
+using ChatPlatform.Testing;
 using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.Tests.Commands;
