@@ -12,6 +12,8 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>The bound on every Playwright action and assertion.</summary>
     public const float Timeout = 10_000;
 
+    private const int MaxLoads = 3;
+
     private IPlaywright? _playwright;
 
     public ChatStack Stack { get; private set; } = null!;
@@ -53,23 +55,38 @@ public class BrowserFixture : IAsyncLifetime
     /// <summary>The stack the pages are served by; by default one that allows development users.</summary>
     protected virtual Task<ChatStack> StartStackAsync(string name) => ChatStack.StartAsync(name);
 
-    /// <summary>A fresh browser context (its own storage) with the page of gateway <paramref name="gateway"/> open.</summary>
+    /// <summary>
+    /// A fresh browser context (its own storage) with the page of gateway <paramref name="gateway"/> open.
+    /// A network interface coming or going on this machine (a Docker network, say) makes Chromium
+    /// fail the requests in flight with <c>net::ERR_NETWORK_CHANGED</c>, which can leave the page
+    /// without one of its files; such a load is made again in a fresh context, a few times at most.
+    /// </summary>
     public async Task<ChatPage> OpenAsync(int gateway, int width = 1280, int height = 800, ColorScheme colorScheme = ColorScheme.Light)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        for (var attempt = 1; ; attempt++)
         {
-            ViewportSize = new ViewportSize { Width = width, Height = height },
-            ColorScheme = colorScheme,
-            ReducedMotion = ReducedMotion.Reduce,
-            Locale = "en-US",
-            TimezoneId = "UTC",
-        });
-        context.SetDefaultTimeout(Timeout);
-        context.SetDefaultNavigationTimeout(Timeout);
-        var page = await context.NewPageAsync();
-        var chatPage = new ChatPage(context, page, Stack.Gateways[gateway].BaseAddress);
-        await page.GotoAsync(Stack.Gateways[gateway].BaseAddress.ToString());
-        return chatPage;
+            var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+            {
+                ViewportSize = new ViewportSize { Width = width, Height = height },
+                ColorScheme = colorScheme,
+                ReducedMotion = ReducedMotion.Reduce,
+                Locale = "en-US",
+                TimezoneId = "UTC",
+            });
+            context.SetDefaultTimeout(Timeout);
+            context.SetDefaultNavigationTimeout(Timeout);
+            var page = await context.NewPageAsync();
+            var chatPage = new ChatPage(context, page, Stack.Gateways[gateway].BaseAddress);
+            var networkChanged = false;
+            page.RequestFailed += (_, request) => networkChanged |= request.Failure?.Contains("ERR_NETWORK_CHANGED", StringComparison.Ordinal) == true;
+            await page.GotoAsync(Stack.Gateways[gateway].BaseAddress.ToString());
+            if (!networkChanged || attempt == MaxLoads)
+            {
+                return chatPage;
+            }
+
+            await chatPage.DisposeAsync();
+        }
     }
 
     public async Task DisposeAsync()

@@ -23,8 +23,10 @@ public sealed partial class StaticFileTests(BrowserFixture fixture)
             var html = await page.Content.ReadAsStringAsync();
             Assert.DoesNotMatch(ExternalReference(), html);
 
-            // Everything the page loads is under /assets/, the one other path a proxy in front must route.
-            foreach (var (file, type) in new[] { ("assets/app.js", "text/javascript"), ("assets/app.css", "text/css"), ("assets/favicon.svg", "image/svg+xml") })
+            // Everything the page loads is under /assets/, the one other path a proxy in front must route;
+            // its scripts are modules, which browsers run only when served with a JavaScript type.
+            Assert.Contains("""<script type="module" src="assets/app.js"></script>""", html);
+            foreach (var (file, type) in PageAssets.Files.Select(file => ($"assets/{file}", ContentTypes[Path.GetExtension(file)])))
             {
                 var address = new Uri(gateway.BaseAddress, file);
                 using var first = await http.GetAsync(address);
@@ -52,6 +54,13 @@ public sealed partial class StaticFileTests(BrowserFixture fixture)
             Assert.Equal(HttpStatusCode.BadRequest, socket.StatusCode);
         }
     }
+
+    private static readonly Dictionary<string, string> ContentTypes = new(StringComparer.Ordinal)
+    {
+        [".js"] = "text/javascript",
+        [".css"] = "text/css",
+        [".svg"] = "image/svg+xml",
+    };
 
     // A URL to another host: the page must load nothing from outside its gateway.
     [GeneratedRegex(@"(src|href)\s*=\s*[""']?(https?:)?//|url\(\s*[""']?(https?:)?//|@import", RegexOptions.IgnoreCase)]

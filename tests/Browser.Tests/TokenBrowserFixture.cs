@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ChatPlatform.Testing;
 
 namespace ChatPlatform.Browser.Tests;
@@ -12,12 +11,12 @@ public sealed class TokenBrowserFixture : BrowserFixture
     private const string Issuer = "chatplatform-browser-tests";
     private const string Audience = "chatplatform";
 
-    private readonly string _secret = Convert.ToBase64String(RandomNumberGenerator.GetBytes(48));
+    private readonly string _secret = TestTokens.NewSecret();
 
-    internal Hs256Tokens Tokens => new(_secret, Issuer, Audience);
+    internal TestTokens Tokens => new(Issuer, Audience, _secret);
 
     /// <summary>Signs like <see cref="Tokens"/> with another secret: tokens the gateway must refuse.</summary>
-    internal static Hs256Tokens ForgedTokens { get; } = new(Convert.ToBase64String(RandomNumberGenerator.GetBytes(48)), Issuer, Audience);
+    internal static TestTokens ForgedTokens { get; } = new(Issuer, Audience, TestTokens.NewSecret());
 
     protected override Task<ChatStack> StartStackAsync(string name) =>
         ChatStack.StartAsync(name, routers: 1, gateways: 1, settings: new Dictionary<string, string?>

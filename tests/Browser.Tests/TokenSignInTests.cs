@@ -39,19 +39,19 @@ public sealed class TokenSignInTests(TokenBrowserFixture fixture)
 
         // A token the gateway's key did not sign: refused, and said so in words.
         var signInError = page.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "access token" });
-        await page.EnterTokenAsync(TokenBrowserFixture.ForgedTokens.Mint(ivy, LongLived));
+        await page.EnterTokenAsync(TokenBrowserFixture.ForgedTokens.Create(ivy, LongLived));
         await Expect(signInError).ToContainTextAsync("The gateway did not accept the access token");
         await Expect(page.ConnectionStatus).ToHaveTextAsync("Not connected");
         Assert.Single(page.Sockets);
         await page.ScreenshotAsync("token-refused");
 
         // An expired token is caught before any connection is tried.
-        await page.EnterTokenAsync(fixture.Tokens.MintExpired(ivy));
+        await page.EnterTokenAsync(fixture.Tokens.CreateExpired(ivy));
         await Expect(signInError).ToContainTextAsync("This access token expired at");
         Assert.Single(page.Sockets);
 
         // A good token: connected as its subject, the token in access_token and no user name.
-        await page.SignInWithTokenAsync(fixture.Tokens.Mint(ivy, LongLived, "private:staff"), ivy);
+        await page.SignInWithTokenAsync(fixture.Tokens.Create(ivy, LongLived, rooms: ["private:staff"]), ivy);
         await Expect(page.ConnectionStatus).ToHaveTextAsync("Connected to gateway-1");
         var socket = page.Sockets[^1];
         Assert.Equal("/ws", socket.AbsolutePath);
@@ -81,11 +81,11 @@ public sealed class TokenSignInTests(TokenBrowserFixture fixture)
         var lee = Names.Unique("lee");
         await using var stays = await fixture.OpenAsync(0);
         await using var expires = await fixture.OpenAsync(0);
-        await stays.SignInWithTokenAsync(fixture.Tokens.Mint(lee, LongLived, room), lee);
+        await stays.SignInWithTokenAsync(fixture.Tokens.Create(lee, LongLived, rooms: [room]), lee);
         await stays.JoinAsync(room);
 
         // Long enough to sign in and join on a busy machine; the gateway closes the connection at exp.
-        await expires.SignInWithTokenAsync(fixture.Tokens.Mint(kim, TimeSpan.FromSeconds(12), room), kim);
+        await expires.SignInWithTokenAsync(fixture.Tokens.Create(kim, TimeSpan.FromSeconds(12), rooms: [room]), kim);
         await expires.JoinAsync(room);
         await Expect(stays.RoomTimeline(room)).ToContainTextAsync($"{kim} joined");
 
@@ -115,11 +115,11 @@ public sealed class TokenSignInTests(TokenBrowserFixture fixture)
 
         // A fresh token that is expired too is caught; a good one reconnects and rejoins.
         var fresh = expires.Page.GetByLabel("Fresh access token");
-        await fresh.FillAsync(fixture.Tokens.MintExpired(kim));
+        await fresh.FillAsync(fixture.Tokens.CreateExpired(kim));
         await expires.Button("Reconnect").ClickAsync();
         await Expect(renew.GetByRole(AriaRole.Alert)).ToContainTextAsync("too. Get a fresh one.");
         Assert.Equal(socketsAtExpiry, expires.Sockets.Count);
-        await fresh.FillAsync(fixture.Tokens.Mint(kim, LongLived, room));
+        await fresh.FillAsync(fixture.Tokens.Create(kim, LongLived, rooms: [room]));
         await expires.Button("Reconnect").ClickAsync();
         await Expect(expires.ConnectionStatus).ToHaveTextAsync("Connected to gateway-1");
         await Expect(renew).ToBeHiddenAsync();

@@ -25,6 +25,17 @@ public sealed class TestTokens(string issuer, string audience, string secret)
     public string Create(string subject, TimeSpan? lifetime = null, IEnumerable<string>? roles = null, IEnumerable<string>? rooms = null) =>
         SignHs256(Encoding.UTF8.GetBytes(Secret), Claims(subject, lifetime, roles, rooms));
 
+    /// <summary>A token for <paramref name="subject"/> that expired an hour ago, past any gateway's clock skew.</summary>
+    public string CreateExpired(string subject)
+    {
+        var claims = Claims(subject);
+        var issued = DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds();
+        claims["iat"] = issued;
+        claims["nbf"] = issued;
+        claims["exp"] = DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds();
+        return SignHs256(Encoding.UTF8.GetBytes(Secret), claims);
+    }
+
     /// <summary>
     /// The claims of a valid token: this issuer, this audience, issued now, valid from now for
     /// <paramref name="lifetime"/> (ten minutes unless given). Change the dictionary to spoil it.

@@ -43,34 +43,8 @@ internal sealed class GatewayConnection
     /// <exception cref="ChatException">The gateway could not be reached, refused the upgrade, or sent no welcome in time.</exception>
     public static async Task<GatewayConnection> OpenAsync(Uri url, string? user, string? token, ChatClientOptions options, Action<ChatEvent> publish, CancellationToken cancellationToken)
     {
-        var socket = new ClientWebSocket();
-        socket.Options.CollectHttpResponseDetails = true;
-        socket.Options.KeepAliveInterval = options.KeepAliveInterval;
-        socket.Options.KeepAliveTimeout = options.KeepAliveTimeout;
-        if (token is not null)
-        {
-            socket.Options.SetRequestHeader("Authorization", $"Bearer {token}");
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ConnectTimeout);
-        try
-        {
-            await socket.ConnectAsync(GatewayAddress.For(url, user), timeout.Token);
-            var session = await ReadWelcomeAsync(socket, url, timeout.Token);
-            return new GatewayConnection(socket, session, publish);
-        }
-        catch (Exception exception) when (exception is not ChatException && !cancellationToken.IsCancellationRequested)
-        {
-            var failure = ConnectFailure(url, socket, exception, options.ConnectTimeout);
-            socket.Dispose();
-            throw failure;
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
+        var (socket, session) = await GatewayHandshake.OpenAsync(url, user, token, options, cancellationToken);
+        return new GatewayConnection(socket, session, publish);
     }
 
     public void Start()
@@ -136,69 +110,6 @@ internal sealed class GatewayConnection
     internal static ChatException Disconnected() =>
         new(ChatErrorCodes.Disconnected, "the connection to the gateway was lost before the answer came");
 
-    private static ChatException ConnectFailure(Uri url, ClientWebSocket socket, Exception exception, TimeSpan connectTimeout)
-    {
-        var status = (int)socket.HttpStatusCode;
-        if (status is not (0 or 101))
-        {
-            var code = status is 401 or 403 ? ChatErrorCodes.Unauthorized : ChatErrorCodes.ConnectFailed;
-            return new ChatException(code, $"{url} refused the connection with HTTP {status}", status, exception);
-        }
-
-        return exception is OperationCanceledException
-            ? new ChatException(ChatErrorCodes.ConnectFailed, $"{url} did not welcome the connection within {connectTimeout.TotalSeconds:0.###} s", exception)
-            : new ChatException(ChatErrorCodes.ConnectFailed, $"could not connect to {url}: {exception.Message}", exception);
-    }
-
-    private static async Task<ChatSession> ReadWelcomeAsync(ClientWebSocket socket, Uri url, CancellationToken cancellationToken)
-    {
-        var (type, buffer, length) = await ReceiveMessageAsync(socket, new byte[1024], cancellationToken);
-        if (type == WebSocketMessageType.Close)
-        {
-            throw new ChatException(ChatErrorCodes.ConnectFailed, $"{url} closed the connection before its welcome: {(int?)socket.CloseStatus} {socket.CloseStatusDescription}");
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(buffer.AsMemory(0, length));
-            var welcome = document.RootElement;
-            if (welcome.GetProperty("type").GetString() == "welcome")
-            {
-                return new ChatSession(
-                    welcome.GetProperty("connection").GetString()!,
-                    welcome.GetProperty("user").GetString()!,
-                    welcome.GetProperty("gateway").GetString()!,
-                    url);
-            }
-        }
-        catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
-        {
-            throw new ChatException(ChatErrorCodes.ProtocolError, $"{url} sent a malformed welcome", exception);
-        }
-
-        throw new ChatException(ChatErrorCodes.ProtocolError, $"{url} did not start with a welcome");
-    }
-
-    /// <summary>Reads one whole message, growing the buffer as needed.</summary>
-    private static async Task<(WebSocketMessageType Type, byte[] Buffer, int Length)> ReceiveMessageAsync(ClientWebSocket socket, byte[] buffer, CancellationToken cancellationToken)
-    {
-        var length = 0;
-        while (true)
-        {
-            if (length == buffer.Length)
-            {
-                Array.Resize(ref buffer, buffer.Length * 2);
-            }
-
-            var result = await socket.ReceiveAsync(buffer.AsMemory(length), cancellationToken);
-            length += result.Count;
-            if (result.EndOfMessage || result.MessageType == WebSocketMessageType.Close)
-            {
-                return (result.MessageType, buffer, length);
-            }
-        }
-    }
-
     private async Task SendLoopAsync()
     {
         try
@@ -230,7 +141,7 @@ internal sealed class GatewayConnection
         {
             while (true)
             {
-                (var type, buffer, var length) = await ReceiveMessageAsync(_socket, buffer, CancellationToken.None);
+                (var type, buffer, var length) = await WebSocketMessages.ReceiveAsync(_socket, buffer, CancellationToken.None);
                 if (type == WebSocketMessageType.Close)
                 {
                     loss = new ConnectionLoss(_socket.CloseStatus, _socket.CloseStatusDescription, null, Volatile.Read(ref _closedByClient) == 1);

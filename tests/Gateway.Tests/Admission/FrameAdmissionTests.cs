@@ -2,6 +2,7 @@ using System.Text;
 using ChatPlatform.Gateway.Admission;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.Tests.Support;
+using ChatPlatform.Testing;
 using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.Tests.Admission;

@@ -1,5 +1,5 @@
 using ChatPlatform.Gateway.Admission;
-using ChatPlatform.Gateway.Tests.Support;
+using ChatPlatform.Testing;
 
 namespace ChatPlatform.Gateway.Tests.Admission;
 

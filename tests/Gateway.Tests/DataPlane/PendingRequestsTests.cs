@@ -1,7 +1,7 @@
 using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.DataPlane;
-using ChatPlatform.Gateway.Tests.Support;
+using ChatPlatform.Testing;
 using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.Tests.DataPlane;

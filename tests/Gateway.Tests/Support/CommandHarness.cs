@@ -5,6 +5,7 @@ using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.DataPlane;
 using ChatPlatform.ServiceDefaults;
+using ChatPlatform.Testing;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 

@@ -1,185 +1,337 @@
+using System.Globalization;
 using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Contracts.Registry;
 using ChatPlatform.Router.Registry;
+using Xunit.Sdk;
 
 namespace ChatPlatform.Router.Tests.Registry;
 
+/// <summary>
+/// The router's registry cache. Most cases are rows of <see cref="Cases"/>: a script of changes
+/// and of what the registry must then resolve, one per line, run against a fresh
+/// <see cref="RegistryState"/> (the language is at <see cref="Run"/>). The facts after the table
+/// check what a script cannot say: that resolved lists are snapshots, built once and reused.
+/// </summary>
 public sealed class RegistryStateTests
 {
     private readonly RegistryState _state = new();
 
-    [Fact]
-    public void An_empty_registry_resolves_nothing()
+    public static TheoryData<string, string> Cases => new()
     {
-        Assert.Empty(User("alice"));
-        Assert.Empty(Connection("c1"));
-        Assert.Equal(0, _state.ConnectionCount);
-        Assert.Equal(0, _state.UserCount);
-    }
+        { "An empty registry resolves nothing", """
+            user alice -> nothing
+            connection c1 -> nothing
+            connections -> 0
+            users -> 0
+            """ },
+        { "An added connection resolves as its user and as itself", """
+            add gw1 c1 alice
+            user alice -> gw1:1
+            connection c1 -> gw1:1
+            connections -> 1
+            users -> 1
+            """ },
+        { "A user's connections are counted per gateway", """
+            add gw1 c1 alice; add gw2 c2 alice; add gw1 c3 alice; add gw1 c4 bob
+            user alice -> gw1:2 gw2:1
+            user bob -> gw1:1
+            connection c2 -> gw2:1
+            connections -> 4
+            users -> 2
+            """ },
+        { "Removing connections lowers their gateways' counts until the user is gone", """
+            add gw1 c1 alice; add gw1 c2 alice; add gw2 c3 alice
+            remove c1
+            user alice -> gw1:1 gw2:1
+            connection c1 -> nothing
+            remove c2
+            user alice -> gw2:1
+            remove c3
+            user alice -> nothing
+            connections -> 0
+            users -> 0
+            """ },
+        { "Removing a gateway removes its connections and nothing else", """
+            add gw1 c1 alice; add gw2 c2 alice; add gw1 c3 bob; add gw1 c4 bob; add gw2 c5 carol
+            remove-gateway gw1
+            user alice -> gw2:1
+            user bob -> nothing
+            user carol -> gw2:1
+            connection c1 -> nothing
+            connection c3 -> nothing
+            connection c2 -> gw2:1
+            connections -> 2
+            users -> 2
+            """ },
+        { "A removed gateway can hold connections again", """
+            add gw1 c1 alice
+            remove-gateway gw1
+            add gw1 c2 alice
+            user alice -> gw1:1
+            remove-gateway gw1
+            user alice -> nothing
+            connections -> 0
+            """ },
+        { "Adding the same connection again changes nothing", """
+            add gw1 c1 alice
+            add gw1 c1 alice
+            user alice -> gw1:1
+            connections -> 1
+            remove c1
+            user alice -> nothing
+            users -> 0
+            """ },
+        { "A connection added again on another gateway moves there", """
+            add gw1 c1 alice
+            add gw2 c1 alice
+            user alice -> gw2:1
+            connection c1 -> gw2:1
+            remove-gateway gw1
+            connection c1 -> gw2:1
+            connections -> 1
+            """ },
+        { "A connection added again for another user moves to that user", """
+            add gw1 c1 alice
+            add gw1 c1 bob
+            user alice -> nothing
+            user bob -> gw1:1
+            users -> 1
+            """ },
+        { "Removing unknown connections or gateways changes nothing", """
+            add gw1 c1 alice; add gw1 c2 alice; remove c2
+            remove c2; remove never-seen; remove-gateway gw-never-seen
+            user alice -> gw1:1
+            connections -> 1
+            users -> 1
+            """ },
+        { "Changes are applied by kind", """
+            apply 1 ConnectionAdded gw1 c1 alice
+            apply 2 ConnectionAdded gw1 c2 alice
+            apply 3 ConnectionAdded gw2 c3 alice
+            user alice -> gw1:2 gw2:1
+            apply 4 ConnectionRemoved gw1 c1 alice
+            user alice -> gw1:1 gw2:1
+            apply 5 GatewayRemoved gw1
+            user alice -> gw2:1
+            """ },
+        { "Names are case-sensitive", """
+            add gw1 c1 alice
+            user Alice -> nothing
+            connection C1 -> nothing
+            """ },
+        { "A joined connection makes the room resolve to its gateway", """
+            add gw1 c1 alice
+            join c1 lobby
+            room lobby -> gw1:1
+            rooms -> 1
+            """ },
+        { "A room's members are counted per gateway", """
+            add gw1 c1 alice; add gw1 c2 alice; add gw2 c3 bob; add gw2 c4 carol; add gw3 c5 dave
+            join c1 lobby; join c2 lobby; join c3 lobby; join c5 kitchen
+            room lobby -> gw1:2 gw2:1
+            room kitchen -> gw3:1
+            room nowhere -> nothing
+            rooms -> 2
+            """ },
+        { "Joining a room twice counts once", """
+            add gw1 c1 alice
+            join c1 lobby; join c1 lobby
+            room lobby -> gw1:1
+            members lobby -> 1:alice
+            leave c1 lobby
+            room lobby -> nothing
+            rooms -> 0
+            """ },
+        { "Leaving lowers the count, and the room disappears with its last member", """
+            add gw1 c1 alice; add gw1 c2 bob
+            join c1 lobby; join c2 lobby
+            leave c1 lobby
+            room lobby -> gw1:1
+            rooms -> 1
+            leave c2 lobby
+            room lobby -> nothing
+            rooms -> 0
+            members lobby -> 0:
+            """ },
+        { "Leaving a room the connection is not in changes nothing", """
+            add gw1 c1 alice; add gw1 c2 bob
+            join c1 lobby; join c2 kitchen
+            leave c2 lobby; leave c1 nowhere; leave never-seen lobby
+            room lobby -> gw1:1
+            room kitchen -> gw1:1
+            members lobby -> 1:alice
+            rooms -> 2
+            """ },
+        { "Joins of unknown connections are ignored", """
+            add gw1 c1 alice
+            remove c1
+            join c1 lobby; join never-seen lobby
+            room lobby -> nothing
+            rooms -> 0
+            members lobby -> 0:
+            """ },
+        { "Removing a connection takes it out of all its rooms", """
+            add gw1 c1 alice; add gw2 c2 bob
+            join c1 lobby; join c1 kitchen; join c2 lobby
+            remove c1
+            room lobby -> gw2:1
+            room kitchen -> nothing
+            members lobby -> 1:bob
+            rooms -> 1
+            """ },
+        { "Removing a gateway takes its connections out of their rooms and leaves the other members", """
+            add gw1 c1 alice; add gw1 c2 bob; add gw2 c3 bob; add gw2 c4 carol
+            join c1 lobby; join c2 lobby; join c3 lobby; join c1 gw1-only; join c2 gw1-only
+            join c4 gw2-only
+            remove-gateway gw1
+            room lobby -> gw2:1
+            members lobby -> 1:bob
+            room gw1-only -> nothing
+            room gw2-only -> gw2:1
+            rooms -> 2
+            """ },
+        { "A connection added again on the same gateway keeps its rooms", """
+            // Replaying a change over a snapshot that already had it must not drop memberships.
+            add gw1 c1 alice
+            join c1 lobby
+            add gw1 c1 alice
+            room lobby -> gw1:1
+            members lobby -> 1:alice
+            """ },
+        { "A room message leaves out the sending member connection", """
+            add gw1 c1 alice; add gw1 c2 bob; add gw2 c3 carol
+            join c1 lobby; join c2 lobby; join c3 lobby
+            room lobby from c1 -> gw1:1 gw2:1
+            room lobby from c3 -> gw1:2
+            """ },
+        { "A gateway left with no recipient but the sender gets nothing", """
+            add gw1 c1 alice; add gw2 c2 bob
+            join c1 lobby; join c2 lobby
+            room lobby from c1 -> gw2:1
+            """ },
+        { "A room whose only member is the sender resolves to no one", """
+            add gw1 c1 alice
+            join c1 lobby
+            room lobby from c1 -> nothing
+            """ },
+        { "The sender's other connections in the room still get the message", """
+            add gw1 c1 alice; add gw1 c2 alice; add gw2 c3 alice
+            join c1 lobby; join c2 lobby; join c3 lobby
+            room lobby from c1 -> gw1:1 gw2:1
+            """ },
+        { "A sender that is not a member of the room leaves out no one", """
+            // The gateway refuses such a send; should one arrive, no member loses the message.
+            add gw1 c1 alice; add gw1 c2 bob
+            join c2 lobby; join c1 kitchen
+            room lobby from c1 -> gw1:1
+            room lobby from never-seen -> gw1:1
+            """ },
+        { "A message to everyone reaches every connection but the sender's", """
+            add gw1 c1 alice; add gw1 c2 alice; add gw2 c3 bob; add gw3 c4 carol
+            everyone from c1 -> gw1:1 gw2:1 gw3:1
+            everyone from c4 -> gw1:2 gw2:1
+            everyone from never-seen -> gw1:2 gw2:1 gw3:1
+            """ },
+        { "A message to everyone from the only connection reaches no one", """
+            everyone from c1 -> nothing
+            add gw1 c1 alice
+            everyone from c1 -> nothing
+            """ },
+        { "Everyone follows connections added and removed since it was last resolved", """
+            add gw1 c1 alice
+            everyone from sender -> gw1:1
+            add gw2 c2 bob
+            everyone from sender -> gw1:1 gw2:1
+            remove c1
+            everyone from sender -> gw2:1
+            add gw2 c3 carol; add gw3 c4 dave
+            everyone from sender -> gw2:2 gw3:1
+            remove-gateway gw2
+            everyone from sender -> gw3:1
+            """ },
+        { "A user's connections are counted on all gateways", """
+            add gw1 c1 alice; add gw2 c2 alice; add gw2 c3 alice; add gw2 c4 bob
+            connections of alice -> 3
+            connections of bob -> 1
+            connections of carol -> 0
+            connections of Alice -> 0
+            remove-gateway gw2
+            connections of alice -> 1
+            connections of bob -> 0
+            """ },
+        { "A room's members are each user once, sorted ordinally, with the member connection count", """
+            add gw1 c1 bob; add gw2 c2 bob; add gw1 c3 alice; add gw1 c4 Zed; add gw2 c5 _x
+            add gw2 c6 Alice; add gw2 c7 0day; add gw2 c8 eve
+            join c1 lobby; join c2 lobby; join c3 lobby; join c4 lobby; join c5 lobby
+            join c6 lobby; join c7 lobby
+            members lobby -> 7:0day,Alice,Zed,_x,alice,bob
+            """ },
+        { "A user stays a member until their last member connection leaves", """
+            add gw1 c1 alice; add gw2 c2 alice; add gw2 c3 bob
+            join c1 lobby; join c2 lobby; join c3 lobby
+            leave c1 lobby
+            members lobby -> 2:alice,bob
+            remove c2
+            members lobby -> 1:bob
+            """ },
+        { "A user's connection that did not join does not make them a member", """
+            add gw1 c1 alice; add gw1 c2 alice; add gw1 c3 bob
+            join c3 lobby
+            members lobby -> 1:bob
+            room lobby -> gw1:1
+            """ },
+        { "Room changes are applied by kind", """
+            apply 1 ConnectionAdded gw1 c1 alice
+            apply 2 ConnectionAdded gw2 c2 bob
+            apply 3 RoomJoined gw1 c1 alice lobby
+            apply 4 RoomJoined gw2 c2 bob lobby
+            room lobby -> gw1:1 gw2:1
+            apply 5 RoomLeft gw1 c1 alice lobby
+            room lobby -> gw2:1
+            apply 6 ConnectionRemoved gw2 c2 bob
+            room lobby -> nothing
+            rooms -> 0
+            """ },
+        { "Room names are case-sensitive", """
+            add gw1 c1 alice
+            join c1 lobby
+            room Lobby -> nothing
+            members LOBBY -> 0:
+            leave c1 Lobby
+            room lobby -> gw1:1
+            """ },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Resolves_as_the_case_says(string @case, string script) => Run(script, @case);
 
     [Fact]
-    public void An_added_connection_resolves_as_its_user_and_as_itself()
+    public void A_script_fails_on_an_answer_it_does_not_expect_and_on_a_line_it_cannot_read()
     {
-        _state.Add("gw1", "c1", "alice");
-
-        Assert.Equal(["gw1:1"], User("alice"));
-        Assert.Equal(["gw1:1"], Connection("c1"));
-        Assert.Equal(1, _state.ConnectionCount);
-        Assert.Equal(1, _state.UserCount);
-    }
-
-    [Fact]
-    public void A_users_connections_are_counted_per_gateway()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw2", "c2", "alice");
-        _state.Add("gw1", "c3", "alice");
-        _state.Add("gw1", "c4", "bob");
-
-        Assert.Equal(["gw1:2", "gw2:1"], User("alice"));
-        Assert.Equal(["gw1:1"], User("bob"));
-        Assert.Equal(["gw2:1"], Connection("c2"));
-        Assert.Equal(4, _state.ConnectionCount);
-        Assert.Equal(2, _state.UserCount);
-    }
-
-    [Fact]
-    public void Removing_connections_lowers_their_gateways_counts_until_the_user_is_gone()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "alice");
-        _state.Add("gw2", "c3", "alice");
-
-        _state.Remove("c1");
-        Assert.Equal(["gw1:1", "gw2:1"], User("alice"));
-        Assert.Empty(Connection("c1"));
-
-        _state.Remove("c2");
-        Assert.Equal(["gw2:1"], User("alice"));
-
-        _state.Remove("c3");
-        Assert.Empty(User("alice"));
-        Assert.Equal(0, _state.ConnectionCount);
-        Assert.Equal(0, _state.UserCount);
-    }
-
-    [Fact]
-    public void Removing_a_gateway_removes_its_connections_and_nothing_else()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw2", "c2", "alice");
-        _state.Add("gw1", "c3", "bob");
-        _state.Add("gw1", "c4", "bob");
-        _state.Add("gw2", "c5", "carol");
-
-        _state.RemoveGateway("gw1");
-
-        Assert.Equal(["gw2:1"], User("alice"));
-        Assert.Empty(User("bob"));
-        Assert.Equal(["gw2:1"], User("carol"));
-        Assert.Empty(Connection("c1"));
-        Assert.Empty(Connection("c3"));
-        Assert.Equal(["gw2:1"], Connection("c2"));
-        Assert.Equal(2, _state.ConnectionCount);
-        Assert.Equal(2, _state.UserCount);
-    }
-
-    [Fact]
-    public void A_removed_gateway_can_hold_connections_again()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.RemoveGateway("gw1");
-
-        _state.Add("gw1", "c2", "alice");
-        Assert.Equal(["gw1:1"], User("alice"));
-
-        _state.RemoveGateway("gw1");
-        Assert.Empty(User("alice"));
-        Assert.Equal(0, _state.ConnectionCount);
-    }
-
-    [Fact]
-    public void Adding_the_same_connection_again_changes_nothing()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c1", "alice");
-
-        Assert.Equal(["gw1:1"], User("alice"));
-        Assert.Equal(1, _state.ConnectionCount);
-
-        _state.Remove("c1");
-        Assert.Empty(User("alice"));
-        Assert.Equal(0, _state.UserCount);
-    }
-
-    [Fact]
-    public void A_connection_added_again_on_another_gateway_moves_there()
-    {
-        _state.Add("gw1", "c1", "alice");
-
-        _state.Add("gw2", "c1", "alice");
-
-        Assert.Equal(["gw2:1"], User("alice"));
-        Assert.Equal(["gw2:1"], Connection("c1"));
-        _state.RemoveGateway("gw1");
-        Assert.Equal(["gw2:1"], Connection("c1"));
-        Assert.Equal(1, _state.ConnectionCount);
-    }
-
-    [Fact]
-    public void A_connection_added_again_for_another_user_moves_to_that_user()
-    {
-        _state.Add("gw1", "c1", "alice");
-
-        _state.Add("gw1", "c1", "bob");
-
-        Assert.Empty(User("alice"));
-        Assert.Equal(["gw1:1"], User("bob"));
-        Assert.Equal(1, _state.UserCount);
-    }
-
-    [Fact]
-    public void Removing_unknown_connections_or_gateways_changes_nothing()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "alice");
-        _state.Remove("c2");
-
-        _state.Remove("c2");
-        _state.Remove("never-seen");
-        _state.RemoveGateway("gw-never-seen");
-
-        Assert.Equal(["gw1:1"], User("alice"));
-        Assert.Equal(1, _state.ConnectionCount);
-        Assert.Equal(1, _state.UserCount);
-    }
-
-    [Fact]
-    public void Changes_are_applied_by_kind()
-    {
-        _state.Apply(new RegistryChange(1, RegistryChangeKind.ConnectionAdded, "gw1", "c1", "alice"));
-        _state.Apply(new RegistryChange(2, RegistryChangeKind.ConnectionAdded, "gw1", "c2", "alice"));
-        _state.Apply(new RegistryChange(3, RegistryChangeKind.ConnectionAdded, "gw2", "c3", "alice"));
-        Assert.Equal(["gw1:2", "gw2:1"], User("alice"));
-
-        _state.Apply(new RegistryChange(4, RegistryChangeKind.ConnectionRemoved, "gw1", "c1", "alice"));
-        Assert.Equal(["gw1:1", "gw2:1"], User("alice"));
-
-        _state.Apply(new RegistryChange(5, RegistryChangeKind.GatewayRemoved, "gw1", null, null));
-        Assert.Equal(["gw2:1"], User("alice"));
+        var wrong = Assert.Throws<FailException>(() => Run("""
+            add gw1 c1 alice
+            user alice -> gw2:1
+            """));
+        Assert.Contains("line 2: user alice -> gw2:1", wrong.Message);
+        Assert.Contains("actual:   gw1:1", wrong.Message);
+        Assert.Throws<ArgumentException>(() => Run("add gw1 c1"));
+        Assert.Throws<ArgumentException>(() => Run("user -> nothing"));
     }
 
     [Fact]
     public void Resolved_recipients_are_a_snapshot_that_later_changes_do_not_alter()
     {
         // Routing reads the list after the cache lock is released.
-        _state.Add("gw1", "c1", "alice");
+        Run("add gw1 c1 alice");
         var user = _state.Resolve(MessageTarget.User("alice"), "sender");
         var connection = _state.Resolve(MessageTarget.Connection("c1"), "sender");
 
-        _state.Add("gw1", "c2", "alice");
-        _state.Add("gw2", "c3", "alice");
-        _state.RemoveGateway("gw1");
+        Run("""
+            add gw1 c2 alice
+            add gw2 c3 alice
+            remove-gateway gw1
+            """);
 
         Assert.Equal([new GatewayRecipients("gw1", 1)], user);
         Assert.Equal([new GatewayRecipients("gw1", 1)], connection);
@@ -188,307 +340,51 @@ public sealed class RegistryStateTests
     [Fact]
     public void An_unknown_target_kind_resolves_nothing()
     {
-        _state.Add("gw1", "c1", "alice");
+        Run("add gw1 c1 alice");
 
         Assert.Empty(_state.Resolve(new MessageTarget((TargetKind)99, "alice"), "sender"));
     }
 
     [Fact]
-    public void Names_are_case_sensitive()
-    {
-        _state.Add("gw1", "c1", "alice");
-
-        Assert.Empty(User("Alice"));
-        Assert.Empty(Connection("C1"));
-    }
-
-    [Fact]
-    public void A_joined_connection_makes_the_room_resolve_to_its_gateway()
-    {
-        _state.Add("gw1", "c1", "alice");
-
-        _state.Join("c1", "lobby");
-
-        Assert.Equal(["gw1:1"], Room("lobby"));
-        Assert.Equal(1, _state.RoomCount);
-    }
-
-    [Fact]
-    public void A_rooms_members_are_counted_per_gateway()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "alice");
-        _state.Add("gw2", "c3", "bob");
-        _state.Add("gw2", "c4", "carol");
-        _state.Add("gw3", "c5", "dave");
-
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
-        _state.Join("c3", "lobby");
-        _state.Join("c5", "kitchen");
-
-        Assert.Equal(["gw1:2", "gw2:1"], Room("lobby"));
-        Assert.Equal(["gw3:1"], Room("kitchen"));
-        Assert.Empty(Room("nowhere"));
-        Assert.Equal(2, _state.RoomCount);
-    }
-
-    [Fact]
-    public void Joining_a_room_twice_counts_once()
-    {
-        _state.Add("gw1", "c1", "alice");
-
-        _state.Join("c1", "lobby");
-        _state.Join("c1", "lobby");
-
-        Assert.Equal(["gw1:1"], Room("lobby"));
-        Assert.Equal("1:alice", Members("lobby"));
-
-        _state.Leave("c1", "lobby");
-        Assert.Empty(Room("lobby"));
-        Assert.Equal(0, _state.RoomCount);
-    }
-
-    [Fact]
-    public void Leaving_lowers_the_count_and_the_room_disappears_with_its_last_member()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "bob");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
-
-        _state.Leave("c1", "lobby");
-        Assert.Equal(["gw1:1"], Room("lobby"));
-        Assert.Equal(1, _state.RoomCount);
-
-        _state.Leave("c2", "lobby");
-        Assert.Empty(Room("lobby"));
-        Assert.Equal(0, _state.RoomCount);
-        Assert.Equal("0:", Members("lobby"));
-    }
-
-    [Fact]
-    public void Leaving_a_room_the_connection_is_not_in_changes_nothing()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "bob");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "kitchen");
-
-        _state.Leave("c2", "lobby");
-        _state.Leave("c1", "nowhere");
-        _state.Leave("never-seen", "lobby");
-
-        Assert.Equal(["gw1:1"], Room("lobby"));
-        Assert.Equal(["gw1:1"], Room("kitchen"));
-        Assert.Equal("1:alice", Members("lobby"));
-        Assert.Equal(2, _state.RoomCount);
-    }
-
-    [Fact]
-    public void Joins_of_unknown_connections_are_ignored()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Remove("c1");
-
-        _state.Join("c1", "lobby");
-        _state.Join("never-seen", "lobby");
-
-        Assert.Empty(Room("lobby"));
-        Assert.Equal(0, _state.RoomCount);
-        Assert.Equal("0:", Members("lobby"));
-    }
-
-    [Fact]
-    public void Removing_a_connection_takes_it_out_of_all_its_rooms()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw2", "c2", "bob");
-        _state.Join("c1", "lobby");
-        _state.Join("c1", "kitchen");
-        _state.Join("c2", "lobby");
-
-        _state.Remove("c1");
-
-        Assert.Equal(["gw2:1"], Room("lobby"));
-        Assert.Empty(Room("kitchen"));
-        Assert.Equal("1:bob", Members("lobby"));
-        Assert.Equal(1, _state.RoomCount);
-    }
-
-    [Fact]
-    public void Removing_a_gateway_takes_its_connections_out_of_their_rooms_and_leaves_the_other_members()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "bob");
-        _state.Add("gw2", "c3", "bob");
-        _state.Add("gw2", "c4", "carol");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
-        _state.Join("c3", "lobby");
-        _state.Join("c1", "gw1-only");
-        _state.Join("c2", "gw1-only");
-        _state.Join("c4", "gw2-only");
-
-        _state.RemoveGateway("gw1");
-
-        Assert.Equal(["gw2:1"], Room("lobby"));
-        Assert.Equal("1:bob", Members("lobby"));
-        Assert.Empty(Room("gw1-only"));
-        Assert.Equal(["gw2:1"], Room("gw2-only"));
-        Assert.Equal(2, _state.RoomCount);
-    }
-
-    [Fact]
-    public void A_connection_added_again_on_the_same_gateway_keeps_its_rooms()
-    {
-        // Replaying a change over a snapshot that already had it must not drop memberships.
-        _state.Add("gw1", "c1", "alice");
-        _state.Join("c1", "lobby");
-
-        _state.Add("gw1", "c1", "alice");
-
-        Assert.Equal(["gw1:1"], Room("lobby"));
-        Assert.Equal("1:alice", Members("lobby"));
-    }
-
-    [Fact]
-    public void A_room_message_leaves_out_the_sending_member_connection()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "bob");
-        _state.Add("gw2", "c3", "carol");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
-        _state.Join("c3", "lobby");
-
-        Assert.Equal(["gw1:1", "gw2:1"], Room("lobby", sender: "c1"));
-        Assert.Equal(["gw1:2"], Room("lobby", sender: "c3"));
-    }
-
-    [Fact]
-    public void A_gateway_left_with_no_recipient_but_the_sender_gets_nothing()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw2", "c2", "bob");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
-
-        Assert.Equal(["gw2:1"], Room("lobby", sender: "c1"));
-    }
-
-    [Fact]
-    public void A_room_whose_only_member_is_the_sender_resolves_to_no_one()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Join("c1", "lobby");
-
-        Assert.Empty(Room("lobby", sender: "c1"));
-    }
-
-    [Fact]
-    public void The_senders_other_connections_in_the_room_still_get_the_message()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "alice");
-        _state.Add("gw2", "c3", "alice");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
-        _state.Join("c3", "lobby");
-
-        Assert.Equal(["gw1:1", "gw2:1"], Room("lobby", sender: "c1"));
-    }
-
-    [Fact]
-    public void A_sender_that_is_not_a_member_of_the_room_leaves_out_no_one()
-    {
-        // The gateway refuses such a send; should one arrive, no member loses the message.
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "bob");
-        _state.Join("c2", "lobby");
-        _state.Join("c1", "kitchen");
-
-        Assert.Equal(["gw1:1"], Room("lobby", sender: "c1"));
-        Assert.Equal(["gw1:1"], Room("lobby", sender: "never-seen"));
-    }
-
-    [Fact]
-    public void A_message_to_everyone_reaches_every_connection_but_the_senders()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "alice");
-        _state.Add("gw2", "c3", "bob");
-        _state.Add("gw3", "c4", "carol");
-
-        Assert.Equal(["gw1:1", "gw2:1", "gw3:1"], Everyone(sender: "c1"));
-        Assert.Equal(["gw1:2", "gw2:1"], Everyone(sender: "c4"));
-        Assert.Equal(["gw1:2", "gw2:1", "gw3:1"], Everyone(sender: "never-seen"));
-    }
-
-    [Fact]
-    public void A_message_to_everyone_from_the_only_connection_reaches_no_one()
-    {
-        Assert.Empty(Everyone(sender: "c1"));
-
-        _state.Add("gw1", "c1", "alice");
-
-        Assert.Empty(Everyone(sender: "c1"));
-    }
-
-    [Fact]
-    public void Everyone_follows_connections_added_and_removed_since_it_was_last_resolved()
-    {
-        _state.Add("gw1", "c1", "alice");
-        Assert.Equal(["gw1:1"], Everyone(sender: "sender"));
-
-        _state.Add("gw2", "c2", "bob");
-        Assert.Equal(["gw1:1", "gw2:1"], Everyone(sender: "sender"));
-
-        _state.Remove("c1");
-        Assert.Equal(["gw2:1"], Everyone(sender: "sender"));
-
-        _state.Add("gw2", "c3", "carol");
-        _state.Add("gw3", "c4", "dave");
-        Assert.Equal(["gw2:2", "gw3:1"], Everyone(sender: "sender"));
-
-        _state.RemoveGateway("gw2");
-        Assert.Equal(["gw3:1"], Everyone(sender: "sender"));
-    }
-
-    [Fact]
     public void Room_recipients_are_built_once_and_reused_until_the_room_changes()
     {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw2", "c2", "bob");
-        _state.Add("gw3", "c3", "carol");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
+        Run("""
+            add gw1 c1 alice
+            add gw2 c2 bob
+            add gw3 c3 carol
+            join c1 lobby
+            join c2 lobby
+            """);
 
         var first = _state.Resolve(MessageTarget.Room("lobby"), "outsider");
         Assert.Same(first, _state.Resolve(MessageTarget.Room("lobby"), "outsider"));
 
-        _state.Join("c3", "lobby");
+        Run("join c3 lobby");
         var afterJoin = _state.Resolve(MessageTarget.Room("lobby"), "outsider");
         Assert.NotSame(first, afterJoin);
         Assert.Same(afterJoin, _state.Resolve(MessageTarget.Room("lobby"), "outsider"));
 
-        _state.Leave("c1", "lobby");
+        Run("leave c1 lobby");
         Assert.NotSame(afterJoin, _state.Resolve(MessageTarget.Room("lobby"), "outsider"));
-        Assert.Equal(["gw1:1", "gw2:1"], Describe(first));
-        Assert.Equal(["gw1:1", "gw2:1", "gw3:1"], Describe(afterJoin));
+        Assert.Equal("gw1:1 gw2:1", Describe(first));
+        Assert.Equal("gw1:1 gw2:1 gw3:1", Describe(afterJoin));
     }
 
     [Fact]
     public void Changes_elsewhere_do_not_rebuild_a_rooms_recipients()
     {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "bob");
-        _state.Join("c1", "lobby");
+        Run("""
+            add gw1 c1 alice
+            add gw1 c2 bob
+            join c1 lobby
+            """);
         var first = _state.Resolve(MessageTarget.Room("lobby"), "outsider");
 
-        _state.Join("c2", "kitchen");
-        _state.Add("gw2", "c3", "carol");
-        _state.Remove("c2");
+        Run("""
+            join c2 kitchen
+            add gw2 c3 carol
+            remove c2
+            """);
 
         Assert.Same(first, _state.Resolve(MessageTarget.Room("lobby"), "outsider"));
     }
@@ -496,29 +392,29 @@ public sealed class RegistryStateTests
     [Fact]
     public void Everyone_is_built_once_and_reused_until_a_connection_comes_or_goes()
     {
-        _state.Add("gw1", "c1", "alice");
+        Run("add gw1 c1 alice");
         var first = _state.Resolve(MessageTarget.Everyone, "outsider");
         Assert.Same(first, _state.Resolve(MessageTarget.Everyone, "outsider"));
 
         // Rooms do not change who everyone is.
-        _state.Join("c1", "lobby");
+        Run("join c1 lobby");
         Assert.Same(first, _state.Resolve(MessageTarget.Everyone, "outsider"));
 
-        _state.Add("gw1", "c2", "bob");
+        Run("add gw1 c2 bob");
         var second = _state.Resolve(MessageTarget.Everyone, "outsider");
         Assert.NotSame(first, second);
-        Assert.Equal(["gw1:1"], Describe(first));
-        Assert.Equal(["gw1:2"], Describe(second));
+        Assert.Equal("gw1:1", Describe(first));
+        Assert.Equal("gw1:2", Describe(second));
     }
 
     [Fact]
     public void A_users_recipients_are_built_once_and_reused_until_the_user_changes()
     {
-        _state.Add("gw1", "c1", "alice");
+        Run("add gw1 c1 alice");
         var first = _state.Resolve(MessageTarget.User("alice"), "sender");
         Assert.Same(first, _state.Resolve(MessageTarget.User("alice"), "sender"));
 
-        _state.Add("gw2", "c2", "alice");
+        Run("add gw2 c2 alice");
 
         Assert.NotSame(first, _state.Resolve(MessageTarget.User("alice"), "sender"));
     }
@@ -526,119 +422,24 @@ public sealed class RegistryStateTests
     [Fact]
     public void Resolved_room_recipients_are_a_snapshot_that_later_changes_do_not_alter()
     {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw2", "c2", "bob");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
+        Run("""
+            add gw1 c1 alice
+            add gw2 c2 bob
+            join c1 lobby
+            join c2 lobby
+            """);
         var everyMember = _state.Resolve(MessageTarget.Room("lobby"), "outsider");
         var butTheSender = _state.Resolve(MessageTarget.Room("lobby"), "c1");
 
-        _state.Leave("c2", "lobby");
-        _state.Add("gw1", "c3", "carol");
-        _state.Join("c3", "lobby");
-        _state.RemoveGateway("gw1");
+        Run("""
+            leave c2 lobby
+            add gw1 c3 carol
+            join c3 lobby
+            remove-gateway gw1
+            """);
 
-        Assert.Equal(["gw1:1", "gw2:1"], Describe(everyMember));
-        Assert.Equal(["gw2:1"], Describe(butTheSender));
-    }
-
-    [Fact]
-    public void A_users_connections_are_counted_on_all_gateways()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw2", "c2", "alice");
-        _state.Add("gw2", "c3", "alice");
-        _state.Add("gw2", "c4", "bob");
-
-        Assert.Equal(3, _state.ConnectionsOf("alice"));
-        Assert.Equal(1, _state.ConnectionsOf("bob"));
-        Assert.Equal(0, _state.ConnectionsOf("carol"));
-        Assert.Equal(0, _state.ConnectionsOf("Alice"));
-
-        _state.RemoveGateway("gw2");
-        Assert.Equal(1, _state.ConnectionsOf("alice"));
-        Assert.Equal(0, _state.ConnectionsOf("bob"));
-    }
-
-    [Fact]
-    public void A_rooms_members_are_each_user_once_sorted_ordinally_with_the_member_connection_count()
-    {
-        _state.Add("gw1", "c1", "bob");
-        _state.Add("gw2", "c2", "bob");
-        _state.Add("gw1", "c3", "alice");
-        _state.Add("gw1", "c4", "Zed");
-        _state.Add("gw2", "c5", "_x");
-        _state.Add("gw2", "c6", "Alice");
-        _state.Add("gw2", "c7", "0day");
-        _state.Add("gw2", "c8", "eve");
-        foreach (var connection in new[] { "c1", "c2", "c3", "c4", "c5", "c6", "c7" })
-        {
-            _state.Join(connection, "lobby");
-        }
-
-        var (connections, users) = _state.MembersOf("lobby");
-
-        Assert.Equal(7, connections);
-        Assert.Equal(["0day", "Alice", "Zed", "_x", "alice", "bob"], users);
-    }
-
-    [Fact]
-    public void A_user_stays_a_member_until_their_last_member_connection_leaves()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw2", "c2", "alice");
-        _state.Add("gw2", "c3", "bob");
-        _state.Join("c1", "lobby");
-        _state.Join("c2", "lobby");
-        _state.Join("c3", "lobby");
-
-        _state.Leave("c1", "lobby");
-        Assert.Equal("2:alice,bob", Members("lobby"));
-
-        _state.Remove("c2");
-        Assert.Equal("1:bob", Members("lobby"));
-    }
-
-    [Fact]
-    public void A_users_connection_that_did_not_join_does_not_make_them_a_member()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Add("gw1", "c2", "alice");
-        _state.Add("gw1", "c3", "bob");
-        _state.Join("c3", "lobby");
-
-        Assert.Equal("1:bob", Members("lobby"));
-        Assert.Equal(["gw1:1"], Room("lobby"));
-    }
-
-    [Fact]
-    public void Room_changes_are_applied_by_kind()
-    {
-        _state.Apply(new RegistryChange(1, RegistryChangeKind.ConnectionAdded, "gw1", "c1", "alice"));
-        _state.Apply(new RegistryChange(2, RegistryChangeKind.ConnectionAdded, "gw2", "c2", "bob"));
-        _state.Apply(new RegistryChange(3, RegistryChangeKind.RoomJoined, "gw1", "c1", "alice", "lobby"));
-        _state.Apply(new RegistryChange(4, RegistryChangeKind.RoomJoined, "gw2", "c2", "bob", "lobby"));
-        Assert.Equal(["gw1:1", "gw2:1"], Room("lobby"));
-
-        _state.Apply(new RegistryChange(5, RegistryChangeKind.RoomLeft, "gw1", "c1", "alice", "lobby"));
-        Assert.Equal(["gw2:1"], Room("lobby"));
-
-        _state.Apply(new RegistryChange(6, RegistryChangeKind.ConnectionRemoved, "gw2", "c2", "bob"));
-        Assert.Empty(Room("lobby"));
-        Assert.Equal(0, _state.RoomCount);
-    }
-
-    [Fact]
-    public void Room_names_are_case_sensitive()
-    {
-        _state.Add("gw1", "c1", "alice");
-        _state.Join("c1", "lobby");
-
-        Assert.Empty(Room("Lobby"));
-        Assert.Equal("0:", Members("LOBBY"));
-
-        _state.Leave("c1", "Lobby");
-        Assert.Equal(["gw1:1"], Room("lobby"));
+        Assert.Equal("gw1:1 gw2:1", Describe(everyMember));
+        Assert.Equal("gw2:1", Describe(butTheSender));
     }
 
     [Fact]
@@ -662,17 +463,112 @@ public sealed class RegistryStateTests
         var left = Enumerable.Range(0, 300).Where(i => i % 2 == 1 && i % 3 != 0).ToArray();
         Assert.Equal(left.Length, _state.MembersOf("all").Connections);
         Assert.Equal(
-            left.GroupBy(i => $"gw{i % 3}").Select(g => $"{g.Key}:{g.Count()}").Order(StringComparer.Ordinal),
-            Room("all"));
+            string.Join(' ', left.GroupBy(i => $"gw{i % 3}").Select(g => $"{g.Key}:{g.Count()}").Order(StringComparer.Ordinal)),
+            Describe(_state.Resolve(MessageTarget.Room("all"), "outsider")));
         Assert.Equal(
             [.. left.Select(i => $"user{i % 10}").Distinct().Order(StringComparer.Ordinal)],
             _state.MembersOf("all").Users);
         Assert.Equal(200, Enumerable.Range(0, 4).Sum(r => _state.MembersOf($"room{r}").Connections));
     }
 
-    private string[] Room(string room, string sender = "outsider") => Describe(_state.Resolve(MessageTarget.Room(room), sender));
+    /// <summary>
+    /// Runs a script against the registry, a line at a time; blank lines and <c>//</c> comments
+    /// are skipped. A line is a change, or several separated by <c>;</c>:
+    /// <code>
+    /// add GATEWAY CONNECTION USER        remove CONNECTION        remove-gateway GATEWAY
+    /// join CONNECTION ROOM               leave CONNECTION ROOM
+    /// apply SEQUENCE KIND GATEWAY [CONNECTION USER [ROOM]]      (a RegistryChange, applied)
+    /// </code>
+    /// or, with <c>-&gt;</c>, what the registry must answer now:
+    /// <code>
+    /// user USER -> gw1:2 gw2:1           recipients per gateway, in ordinal order, or "nothing"
+    /// connection CONNECTION -> ...       (the sender is "sender")
+    /// room ROOM [from SENDER] -> ...     (the sender is "outsider" unless given)
+    /// everyone from SENDER -> ...
+    /// members ROOM -> 2:alice,bob        member connections, then the users in order
+    /// connections of USER -> 3           the user's connections on all gateways
+    /// connections -> 4, users -> 2, rooms -> 1     the totals
+    /// </code>
+    /// </summary>
+    private void Run(string script, string? @case = null)
+    {
+        var number = 0;
+        foreach (var text in script.Split('\n'))
+        {
+            number++;
+            var line = text.Trim();
+            if (line.Length == 0 || line.StartsWith("//", StringComparison.Ordinal))
+            {
+                continue;
+            }
 
-    private string[] Everyone(string sender) => Describe(_state.Resolve(MessageTarget.Everyone, sender));
+            var arrow = line.IndexOf("->", StringComparison.Ordinal);
+            if (arrow < 0)
+            {
+                foreach (var change in line.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    Change(Words(change), change);
+                }
+
+                continue;
+            }
+
+            var expected = line[(arrow + 2)..].Trim();
+            var actual = Answer(Words(line[..arrow]), line);
+            if (actual != expected)
+            {
+                Assert.Fail($"{@case ?? "the script"}, line {number}: {line}\n  expected: {expected}\n  actual:   {actual}");
+            }
+        }
+    }
+
+    private void Change(string[] words, string line)
+    {
+        switch (words)
+        {
+            case ["add", var gateway, var connection, var user]:
+                _state.Add(gateway, connection, user);
+                break;
+            case ["remove", var connection]:
+                _state.Remove(connection);
+                break;
+            case ["remove-gateway", var gateway]:
+                _state.RemoveGateway(gateway);
+                break;
+            case ["join", var connection, var room]:
+                _state.Join(connection, room);
+                break;
+            case ["leave", var connection, var room]:
+                _state.Leave(connection, room);
+                break;
+            case ["apply", var sequence, var kind, var gateway, .. var rest] when rest.Length <= 3:
+                _state.Apply(new RegistryChange(
+                    long.Parse(sequence, CultureInfo.InvariantCulture),
+                    Enum.Parse<RegistryChangeKind>(kind),
+                    gateway,
+                    rest.ElementAtOrDefault(0),
+                    rest.ElementAtOrDefault(1),
+                    rest.ElementAtOrDefault(2)));
+                break;
+            default:
+                throw new ArgumentException($"not a change: {line}", nameof(line));
+        }
+    }
+
+    private string Answer(string[] words, string line) => words switch
+    {
+        ["user", var user] => Describe(_state.Resolve(MessageTarget.User(user), "sender")),
+        ["connection", var connection] => Describe(_state.Resolve(MessageTarget.Connection(connection), "sender")),
+        ["room", var room] => Describe(_state.Resolve(MessageTarget.Room(room), "outsider")),
+        ["room", var room, "from", var sender] => Describe(_state.Resolve(MessageTarget.Room(room), sender)),
+        ["everyone", "from", var sender] => Describe(_state.Resolve(MessageTarget.Everyone, sender)),
+        ["members", var room] => Members(room),
+        ["connections", "of", var user] => Count(_state.ConnectionsOf(user)),
+        ["connections"] => Count(_state.ConnectionCount),
+        ["users"] => Count(_state.UserCount),
+        ["rooms"] => Count(_state.RoomCount),
+        _ => throw new ArgumentException($"not a question: {line}", nameof(line)),
+    };
 
     /// <summary>"connections:user,user".</summary>
     private string Members(string room)
@@ -681,11 +577,11 @@ public sealed class RegistryStateTests
         return $"{connections}:{string.Join(',', users)}";
     }
 
-    private string[] User(string user) => Describe(_state.Resolve(MessageTarget.User(user), "sender"));
+    private static string Count(int count) => count.ToString(CultureInfo.InvariantCulture);
 
-    private string[] Connection(string connection) => Describe(_state.Resolve(MessageTarget.Connection(connection), "sender"));
+    private static string[] Words(string text) => text.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
     // The order of gateways is not part of the contract.
-    private static string[] Describe(IReadOnlyList<GatewayRecipients> recipients) =>
-        [.. recipients.Select(r => $"{r.GatewayId}:{r.Connections}").Order(StringComparer.Ordinal)];
+    private static string Describe(IReadOnlyList<GatewayRecipients> recipients) =>
+        recipients.Count == 0 ? "nothing" : string.Join(' ', recipients.Select(r => $"{r.GatewayId}:{r.Connections}").Order(StringComparer.Ordinal));
 }

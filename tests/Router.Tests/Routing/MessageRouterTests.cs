@@ -5,6 +5,7 @@ using ChatPlatform.Router.Registry;
 using ChatPlatform.Router.Routing;
 using ChatPlatform.Router.Sharding;
 using ChatPlatform.Router.Tests.Support;
+using ChatPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using StackExchange.Redis;

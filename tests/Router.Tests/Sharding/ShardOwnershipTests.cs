@@ -1,5 +1,5 @@
 using ChatPlatform.Router.Sharding;
-using ChatPlatform.Router.Tests.Support;
+using ChatPlatform.Testing;
 
 namespace ChatPlatform.Router.Tests.Sharding;
 

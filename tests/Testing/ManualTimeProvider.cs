@@ -1,10 +1,10 @@
-namespace ChatPlatform.Router.Tests.Support;
+namespace ChatPlatform.Testing;
 
 /// <summary>
 /// A clock that moves only when a test moves it. Its timestamp frequency differs from
 /// <see cref="TimeSpan.TicksPerSecond"/> so code that confuses timestamps with ticks is caught.
 /// </summary>
-internal sealed class ManualTimeProvider : TimeProvider
+public sealed class ManualTimeProvider : TimeProvider
 {
     public const long Frequency = 1_000_000_000;
 

@@ -1,6 +1,6 @@
-namespace ChatPlatform.Client;
+namespace ChatPlatform.Client.Connections;
 
-/// <summary>How joining one room again on a new connection ended.</summary>
+/// <summary>How joining one room again on a new connection ended (<see cref="Rejoiner"/>).</summary>
 internal abstract record RejoinOutcome
 {
     private RejoinOutcome()

@@ -1,0 +1,111 @@
+// Rooms: joining and leaving, joining again after a reconnect, and who is in them, kept up to
+// date from the joined and left events and asked again shortly after each.
+
+import { ui } from './elements.js';
+import { request } from './requests.js';
+import { allConversations, conversationFor, currentConversation, findConversation, key } from './conversations.js';
+import { addEntry } from './timeline.js';
+import { select } from './navigation.js';
+import { renderConversation, renderHeader, renderMembers } from './conversation-view.js';
+import { renderSidebar } from './sidebar.js';
+import { showComposerError } from './composer.js';
+import { announce } from './announcer.js';
+import { clearFieldError, describeError, showFieldError } from './errors.js';
+import { ordinal } from './format.js';
+
+// Presence of a room is asked again this long after the last joined/left event in it.
+const PRESENCE_REFRESH_MS = 1500;
+
+/** Joins a room, or opens it if already in it; returns an error code when the request was not sent. */
+export function joinRoom(name) {
+  const existing = findConversation(key('room', name));
+  if (existing && existing.joined) {
+    select(existing.key, { focus: 'composer' });
+    return null;
+  }
+  return request({ type: 'join', room: name }, (answer) => {
+    if (answer.type === 'ack') {
+      const conversation = conversationFor('room', name);
+      conversation.joined = true;
+      addEntry(conversation, { kind: 'event', style: 'system', text: `You joined #${name}.`, ts: Date.now() });
+      askRoomPresence(conversation);
+      ui.joinRoom.value = '';
+      clearFieldError(ui.joinRoom, ui.joinError);
+      select(conversation.key, { focus: 'composer' });
+      announce(`Joined #${name}.`);
+    } else {
+      showFieldError(ui.joinRoom, ui.joinError, answer);
+    }
+  });
+}
+
+export function leaveRoom(conversation) {
+  const error = request({ type: 'leave', room: conversation.name }, (answer) => {
+    if (answer.type === 'ack') {
+      conversation.joined = false;
+      conversation.members = [];
+      clearTimeout(conversation.refreshTimer);
+      addEntry(conversation, { kind: 'event', style: 'system', text: `You left #${conversation.name}.`, ts: Date.now() });
+      announce(`Left #${conversation.name}.`);
+    } else if (answer.type === 'error') {
+      addEntry(conversation, { kind: 'event', style: 'warning', text: `Could not leave: ${describeError(answer.code, answer.message)}`, ts: Date.now() });
+    }
+    renderSidebar();
+    if (conversation === currentConversation()) renderConversation();
+  });
+  if (error) showComposerError(error);
+}
+
+/** On a new connection: joins again every room the page was in. */
+export function rejoinRooms() {
+  for (const conversation of allConversations()) {
+    if (conversation.kind !== 'room' || !conversation.joined) continue;
+    const error = request({ type: 'join', room: conversation.name }, (answer) => {
+      if (answer.type === 'ack') {
+        addEntry(conversation, { kind: 'event', style: 'system', text: `Reconnected; you are back in #${conversation.name}.`, ts: Date.now() });
+        askRoomPresence(conversation);
+      } else if (answer.type === 'error') {
+        conversation.joined = false;
+        addEntry(conversation, { kind: 'event', style: 'warning', text: `Could not rejoin: ${describeError(answer.code, answer.message)}`, ts: Date.now() });
+        renderSidebar();
+        if (conversation === currentConversation()) renderHeader();
+      }
+    });
+    if (error) break;
+  }
+}
+
+function askRoomPresence(conversation) {
+  clearTimeout(conversation.refreshTimer);
+  conversation.refreshTimer = null;
+  request({ type: 'presence', room: conversation.name }, (answer) => {
+    if (answer.type === 'presence' && Array.isArray(answer.users) && conversation.joined) {
+      conversation.members = answer.users.filter((user) => typeof user === 'string');
+      if (conversation === currentConversation()) renderMembers();
+    }
+  });
+}
+
+function scheduleRoomPresence(conversation) {
+  clearTimeout(conversation.refreshTimer);
+  conversation.refreshTimer = setTimeout(() => {
+    if (conversation.joined && findConversation(conversation.key) === conversation) askRoomPresence(conversation);
+  }, PRESENCE_REFRESH_MS);
+}
+
+/** A joined or left frame: someone's first connection joined, or last one left, a room the page is in. */
+export function onMembership(frame) {
+  if (typeof frame.room !== 'string' || typeof frame.user !== 'string') return;
+  const conversation = findConversation(key('room', frame.room));
+  if (!conversation || !conversation.joined) return;
+  const joined = frame.type === 'joined';
+  const members = new Set(conversation.members);
+  if (joined) members.add(frame.user); else members.delete(frame.user);
+  conversation.members = [...members].sort(ordinal);
+  addEntry(conversation, { kind: 'event', user: frame.user, text: joined ? 'joined' : 'left', ts: Date.now() });
+  if (conversation === currentConversation()) {
+    renderMembers();
+    announce(`${frame.user} ${joined ? 'joined' : 'left'} #${frame.room}.`);
+  }
+  scheduleRoomPresence(conversation);
+}
