@@ -46,9 +46,40 @@ export function checkDockerfiles(root, report) {
       continue;
     }
     const parsed = checkDockerfile(file, fs.readFileSync(full, 'utf8'), report);
+    checkRestoreLayer(root, service, file, parsed.copiedFromContext, report);
     copied.push(...parsed.copiedFromContext.map((source) => ({ file, ...source })));
   }
   checkDockerignore(root, copied, report);
+}
+
+/**
+ * The restore layer copies the project file of the service and of every project it references,
+ * directly or not: a reference missing there fails `dotnet restore` in the image build only.
+ */
+export function checkRestoreLayer(root, service, file, copiedFromContext, report) {
+  const folder = path.join(root, 'services', service);
+  const project = fs.readdirSync(folder).find((name) => name.endsWith('.csproj'));
+  const copied = new Set(copiedFromContext.map(({ source }) => path.posix.normalize(source)));
+  const missing = projectClosure(path.join(folder, project))
+    .map((full) => path.relative(root, full).split(path.sep).join('/'))
+    .filter((relative) => !copied.has(relative));
+  if (missing.length > 0) {
+    report.fail(`${file}: the restore layer does not copy ${missing.join(', ')}, which the service references`);
+  } else {
+    report.pass(`${file}: the restore layer copies every project the service references`);
+  }
+}
+
+/** A project file and every project file it references, directly or not. */
+export function projectClosure(projectFile, seen = new Set()) {
+  if (seen.has(projectFile)) return [];
+  seen.add(projectFile);
+  const text = fs.readFileSync(projectFile, 'utf8');
+  for (const match of text.matchAll(/<ProjectReference\s+Include="([^"]+)"/g)) {
+    const referenced = path.resolve(path.dirname(projectFile), match[1].replaceAll('\\', '/'));
+    projectClosure(referenced, seen);
+  }
+  return [...seen];
 }
 
 /** Checks one Dockerfile; returns what it copies from the build context. */

@@ -162,6 +162,16 @@ describe('Dockerfile rules', () => {
   test('a shell-form ENTRYPOINT fails', () =>
     expectFailures((d) => edit(d, dockerfile, 'ENTRYPOINT ["dotnet", "App.dll"]', 'ENTRYPOINT dotnet App.dll'), /ENTRYPOINT is in shell form/));
 
+  test('a referenced project missing from the restore layer fails', () =>
+    expectFailures(
+      (d) => {
+        fs.mkdirSync(path.join(d, 'libs/lib'), { recursive: true });
+        fs.writeFileSync(path.join(d, 'libs/lib/Lib.csproj'), '<Project Sdk="Microsoft.NET.Sdk" />\n');
+        edit(d, 'services/app/App.csproj', '<Project Sdk="Microsoft.NET.Sdk.Web" />', '<Project Sdk="Microsoft.NET.Sdk.Web">\n  <ItemGroup>\n    <ProjectReference Include="../../libs/lib/Lib.csproj" />\n  </ItemGroup>\n</Project>');
+      },
+      /Dockerfile: the restore layer does not copy libs\/lib\/Lib\.csproj, which the service references/,
+    ));
+
   test('a final stage that copies from the build context fails', () =>
     expectFailures((d) => edit(d, dockerfile, 'COPY --from=build /app ./', 'COPY --from=build /app ./\nCOPY services/app/ ./'), /final stage copies "services\/app\/" from the build context/));
 
