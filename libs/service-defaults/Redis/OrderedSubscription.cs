@@ -12,11 +12,13 @@ namespace ChatPlatform.ServiceDefaults.Redis;
 /// </summary>
 public sealed class OrderedSubscription : IAsyncDisposable
 {
+    private readonly IConnectionMultiplexer _redis;
     private readonly ChannelMessageQueue _queue;
     private readonly Task _loop;
 
-    private OrderedSubscription(ChannelMessageQueue queue, Action<RedisValue> handler, Action<Exception> onHandlerFailed)
+    private OrderedSubscription(IConnectionMultiplexer redis, ChannelMessageQueue queue, Action<RedisValue> handler, Action<Exception> onHandlerFailed)
     {
+        _redis = redis;
         _queue = queue;
         _loop = Task.Run(() => RunAsync(handler, onHandlerFailed));
     }
@@ -36,7 +38,7 @@ public sealed class OrderedSubscription : IAsyncDisposable
         Action<Exception> onHandlerFailed)
     {
         var queue = await SubscriptionQueue.SubscribeAsync(redis, channel);
-        return new OrderedSubscription(queue, handler, onHandlerFailed);
+        return new OrderedSubscription(redis, queue, handler, onHandlerFailed);
     }
 
     /// <summary>
@@ -47,6 +49,11 @@ public sealed class OrderedSubscription : IAsyncDisposable
     {
         try
         {
+            // The client forgets the subscription as soon as it sends UNSUBSCRIBE, and drops what
+            // is still unread on its socket for this channel. A PING on the subscription
+            // connection is answered after every message published before it, so once it
+            // returns, all of them are in the queue.
+            await SubscriptionQueue.ConfirmAsync(_redis);
             await _queue.UnsubscribeAsync();
         }
         finally
