@@ -53,9 +53,10 @@ export function directTable(results, opts) {
   if (!first) return [...lines, "(no results)", ""].join("\n");
   const rows = [];
   const notes = [];
-  for (const rate of opts.rates) {
+  for (let i = 0; i < opts.rates.length; i++) {
+    const rate = opts.rates[i];
     for (const { system, result } of results) {
-      const s = result?.stages?.find((x) => x.offered === rate);
+      const s = result?.stages?.[i];
       if (!s) continue;
       rows.push([
         int(rate), system, int(s.sentPerSecond), int(s.deliveredPerSecond),
@@ -78,9 +79,10 @@ export function roomTable(results, opts) {
   lines.push(`== room: ${opts.roomMembers} members over 2 gateways, ${opts.roomSenders} of them sending; ${opts.warmup} s warm-up, ${opts.window} s measured ==`);
   const rows = [];
   const notes = [];
-  for (const rate of opts.roomRates) {
+  for (let i = 0; i < opts.roomRates.length; i++) {
+    const rate = opts.roomRates[i];
     for (const { system, result } of results) {
-      const s = result?.stages?.find((x) => x.offered === rate);
+      const s = result?.stages?.[i];
       if (!s) continue;
       rows.push([
         int(rate), system, int(s.offeredDeliveries), int(s.deliveredPerSecond),
