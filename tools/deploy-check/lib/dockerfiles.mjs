@@ -60,14 +60,25 @@ export function checkRestoreLayer(root, service, file, copiedFromContext, report
   const folder = path.join(root, 'services', service);
   const project = fs.readdirSync(folder).find((name) => name.endsWith('.csproj'));
   const copied = new Set(copiedFromContext.map(({ source }) => path.posix.normalize(source)));
-  const missing = projectClosure(path.join(folder, project))
+  const needed = projectClosure(path.join(folder, project)).flatMap((full) => [full, ...buildPropsAbove(root, path.dirname(full))]);
+  const missing = [...new Set(needed)]
     .map((full) => path.relative(root, full).split(path.sep).join('/'))
-    .filter((relative) => !copied.has(relative));
+    .filter((relative) => !copied.has(relative) && !copied.has(path.posix.dirname(relative) + '/'));
   if (missing.length > 0) {
-    report.fail(`${file}: the restore layer does not copy ${missing.join(', ')}, which the service references`);
+    report.fail(`${file}: the restore layer does not copy ${missing.join(', ')}, which the service's build needs`);
   } else {
-    report.pass(`${file}: the restore layer copies every project the service references`);
+    report.pass(`${file}: the restore layer copies every project file and Directory.Build.props the service's build needs`);
   }
+}
+
+/** The Directory.Build.props files MSBuild imports for a project folder, below the root. */
+function buildPropsAbove(root, folder) {
+  const found = [];
+  for (let dir = folder; dir.startsWith(root) && dir !== root; dir = path.dirname(dir)) {
+    const props = path.join(dir, 'Directory.Build.props');
+    if (fs.existsSync(props)) found.push(props);
+  }
+  return found;
 }
 
 /** A project file and every project file it references, directly or not. */

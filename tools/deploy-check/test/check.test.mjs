@@ -169,7 +169,7 @@ describe('Dockerfile rules', () => {
         fs.writeFileSync(path.join(d, 'libs/lib/Lib.csproj'), '<Project Sdk="Microsoft.NET.Sdk" />\n');
         edit(d, 'services/app/App.csproj', '<Project Sdk="Microsoft.NET.Sdk.Web" />', '<Project Sdk="Microsoft.NET.Sdk.Web">\n  <ItemGroup>\n    <ProjectReference Include="../../libs/lib/Lib.csproj" />\n  </ItemGroup>\n</Project>');
       },
-      /Dockerfile: the restore layer does not copy libs\/lib\/Lib\.csproj, which the service references/,
+      /Dockerfile: the restore layer does not copy libs\/lib\/Lib\.csproj, which the service's build needs/,
     ));
 
   test('a final stage that copies from the build context fails', () =>
