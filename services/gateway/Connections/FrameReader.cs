@@ -5,22 +5,40 @@ namespace ChatPlatform.Gateway.Connections;
 
 /// <summary>
 /// Reassembles a connection's incoming WebSocket messages into one buffer, up to a limit. The
-/// buffer starts small and grows only for large messages, and shrinks again after one, so an
-/// idle connection holds little memory.
+/// buffer is rented from the pool only once a message has begun to arrive, and given back
+/// before waiting for the next one, so an idle connection holds none; it starts small and grows
+/// only for large messages.
 /// </summary>
 internal sealed class FrameReader(int maxFrameBytes) : IDisposable
 {
     private const int InitialSize = 4096;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+    private byte[] _buffer = [];
 
+    /// <summary>
+    /// Reads the next message. The frame returned is valid until the next call, which reuses its
+    /// memory.
+    /// </summary>
     public async ValueTask<FrameReadResult> ReadAsync(WebSocket socket, CancellationToken cancellationToken)
     {
-        if (_buffer.Length > InitialSize)
+        Release();
+
+        // A zero-byte read waits for the next message without a buffer to read it into.
+        var first = await socket.ReceiveAsync(Memory<byte>.Empty, cancellationToken);
+        switch (first.MessageType)
         {
-            Resize(InitialSize, copy: 0);
+            case WebSocketMessageType.Close:
+                return new FrameReadResult(FrameKind.Close, default);
+            case WebSocketMessageType.Binary:
+                return new FrameReadResult(FrameKind.Binary, default);
         }
 
+        if (first.EndOfMessage)
+        {
+            return new FrameReadResult(FrameKind.Text, ReadOnlyMemory<byte>.Empty);
+        }
+
+        _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
         var length = 0;
         while (true)
         {
@@ -53,10 +71,15 @@ internal sealed class FrameReader(int maxFrameBytes) : IDisposable
         }
     }
 
-    public void Dispose()
+    public void Dispose() => Release();
+
+    private void Release()
     {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
+        if (_buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = [];
+        }
     }
 
     private void Resize(int size, int copy)
