@@ -103,26 +103,27 @@ function failure(code) {
 
 const LOCAL_ANY = undefined;
 
-class ChatPlatformConn {
-  constructor(idx, user, local) {
+/**
+ * A load client's connection over one WebSocket of its own: connecting (with a timeout and the
+ * protocol's handshake), joins that wait for their answer, closing. Subclasses speak a protocol:
+ * `address(url)`, `handshake(text, opened, fail)` until opened, then `frame(text)`.
+ */
+class RawSocketConn {
+  constructor(idx, user, local, firstJoinId) {
     this.idx = idx;
     this.user = user;
     this.local = local ?? LOCAL_ANY;
     this.open = false;
     this.joins = new Map();
-    this.joinSeq = 0;
+    this.joinSeq = firstJoinId;
   }
 
   connect(url, timeoutMs) {
     const started = nowUs();
     return new Promise((resolve, reject) => {
-      const ws = new WebSocket(`${url}?user=${encodeURIComponent(this.user)}`, {
-        perMessageDeflate: false,
-        localAddress: this.local,
-        handshakeTimeout: timeoutMs,
-      });
+      const ws = new WebSocket(this.address(url), { perMessageDeflate: false, localAddress: this.local, handshakeTimeout: timeoutMs });
       this.ws = ws;
-      let welcomed = false;
+      let ready = false;
       let settled = false;
       const fail = (code) => {
         if (!settled) {
@@ -134,6 +135,15 @@ class ChatPlatformConn {
         fail("timeout");
         ws.terminate();
       }, timeoutMs);
+      const opened = () => {
+        ready = true;
+        this.open = true;
+        clearTimeout(timer);
+        if (!settled) {
+          settled = true;
+          resolve((nowUs() - started) / 1000);
+        }
+      };
       ws.on("unexpected-response", (req, res) => {
         fail(`http_${res.statusCode}`);
         res.resume();
@@ -142,19 +152,8 @@ class ChatPlatformConn {
       ws.on("error", (e) => fail(e.code ?? "error"));
       ws.on("message", (data) => {
         const s = data.toString("latin1");
-        if (!welcomed) {
-          if (s.startsWith('{"type":"welcome"')) {
-            welcomed = true;
-            this.open = true;
-            clearTimeout(timer);
-            if (!settled) {
-              settled = true;
-              resolve((nowUs() - started) / 1000);
-            }
-          }
-          return;
-        }
-        cpFrame(this, s);
+        if (ready) this.frame(s);
+        else this.handshake(s, opened, fail);
       });
       ws.on("close", () => {
         clearTimeout(timer);
@@ -168,27 +167,18 @@ class ChatPlatformConn {
     });
   }
 
-  sendDirect(id, user, body) {
-    this.ws.send(`{"type":"send","id":${id},"to":{"user":"${user}"},"body":"${body}"}`);
-  }
-
-  sendRoom(id, room, body) {
-    this.ws.send(`{"type":"send","id":${id},"to":{"room":"${room}"},"body":"${body}"}`);
-  }
-
-  join(room) {
-    const id = `j${++this.joinSeq}`;
+  /** Sends a join frame and waits for the answer that frame()/acks settle under `id`. */
+  awaitJoin(id, text) {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.joins.delete(id);
         reject(failure("timeout"));
       }, 15_000);
-      const done = (f) => (v) => {
-        clearTimeout(timer);
-        f(v);
-      };
-      this.joins.set(id, { resolve: done(resolve), reject: done(reject) });
-      this.ws.send(JSON.stringify({ type: "join", id, room }));
+      this.joins.set(id, {
+        resolve: (v) => (clearTimeout(timer), resolve(v)),
+        reject: (e) => (clearTimeout(timer), reject(e)),
+      });
+      this.ws.send(text);
     });
   }
 
@@ -204,6 +194,37 @@ class ChatPlatformConn {
   terminate() {
     this.open = false;
     this.ws?.terminate();
+  }
+}
+
+class ChatPlatformConn extends RawSocketConn {
+  constructor(idx, user, local) {
+    super(idx, user, local, 0);
+  }
+
+  address(url) {
+    return `${url}?user=${encodeURIComponent(this.user)}`;
+  }
+
+  handshake(s, opened) {
+    if (s.startsWith('{"type":"welcome"')) opened();
+  }
+
+  frame(s) {
+    cpFrame(this, s);
+  }
+
+  sendDirect(id, user, body) {
+    this.ws.send(`{"type":"send","id":${id},"to":{"user":"${user}"},"body":"${body}"}`);
+  }
+
+  sendRoom(id, room, body) {
+    this.ws.send(`{"type":"send","id":${id},"to":{"room":"${room}"},"body":"${body}"}`);
+  }
+
+  join(room) {
+    const id = `j${++this.joinSeq}`;
+    return this.awaitJoin(id, JSON.stringify({ type: "join", id, room }));
   }
 }
 
@@ -347,67 +368,26 @@ class SocketIoConn {
  */
 const JOIN_ACK_BASE = 9e12;
 
-class SocketIoRawConn {
+class SocketIoRawConn extends RawSocketConn {
   constructor(idx, user, local) {
-    this.idx = idx;
-    this.user = user;
-    this.local = local ?? LOCAL_ANY;
-    this.open = false;
-    this.joins = new Map();
-    this.joinSeq = JOIN_ACK_BASE;
+    super(idx, user, local, JOIN_ACK_BASE);
   }
 
-  connect(url, timeoutMs) {
-    const started = nowUs();
-    const wsUrl = `${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket&user=${encodeURIComponent(this.user)}`;
-    return new Promise((resolve, reject) => {
-      const ws = new WebSocket(wsUrl, { perMessageDeflate: false, localAddress: this.local, handshakeTimeout: timeoutMs });
-      this.ws = ws;
-      let connected = false;
-      let settled = false;
-      const fail = (code) => {
-        if (!settled) {
-          settled = true;
-          reject(failure(code));
-        }
-      };
-      const timer = setTimeout(() => {
-        fail("timeout");
-        ws.terminate();
-      }, timeoutMs);
-      ws.on("unexpected-response", (req, res) => {
-        fail(`http_${res.statusCode}`);
-        res.resume();
-        req.destroy();
-      });
-      ws.on("error", (e) => fail(e.code ?? "error"));
-      ws.on("message", (data) => {
-        const s = data.toString("latin1");
-        if (connected) return sioFrame(this, s);
-        if (s.charCodeAt(0) === 48 /* 0: Engine.IO open */) ws.send("40");
-        else if (s.startsWith("40")) {
-          connected = true;
-          this.open = true;
-          clearTimeout(timer);
-          if (!settled) {
-            settled = true;
-            resolve((nowUs() - started) / 1000);
-          }
-        } else if (s.startsWith("44")) {
-          fail("refused");
-          ws.close();
-        } else if (s === "2") ws.send("3");
-      });
-      ws.on("close", () => {
-        clearTimeout(timer);
-        const was = this.open;
-        this.open = false;
-        fail("closed");
-        for (const [, j] of this.joins) j.reject(failure("closed"));
-        this.joins.clear();
-        if (was && this.ws === ws) closed(this);
-      });
-    });
+  address(url) {
+    return `${url.replace(/^http/, "ws")}/socket.io/?EIO=4&transport=websocket&user=${encodeURIComponent(this.user)}`;
+  }
+
+  handshake(s, opened, fail) {
+    if (s.charCodeAt(0) === 48 /* 0: Engine.IO open */) this.ws.send("40");
+    else if (s.startsWith("40")) opened();
+    else if (s.startsWith("44")) {
+      fail("refused");
+      this.ws.close();
+    } else if (s === "2") this.ws.send("3");
+  }
+
+  frame(s) {
+    sioFrame(this, s);
   }
 
   sendDirect(id, user, body) {
@@ -420,31 +400,7 @@ class SocketIoRawConn {
 
   join(room) {
     const id = ++this.joinSeq;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.joins.delete(id);
-        reject(failure("timeout"));
-      }, 15_000);
-      this.joins.set(id, {
-        resolve: () => (clearTimeout(timer), resolve()),
-        reject: (e) => (clearTimeout(timer), reject(e)),
-      });
-      this.ws.send(`42${id}${JSON.stringify(["join", room])}`);
-    });
-  }
-
-  close() {
-    this.open = false;
-    try {
-      this.ws?.close(1000);
-    } catch {
-      // not open
-    }
-  }
-
-  terminate() {
-    this.open = false;
-    this.ws?.terminate();
+    return this.awaitJoin(id, `42${id}${JSON.stringify(["join", room])}`);
   }
 }
 
