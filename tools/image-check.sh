@@ -116,12 +116,13 @@ check_image() { # image
     else
       code=$?
     fi
+    [ "$code" = 1 ] || [ "$code" = 124 ] || fail "$image refused to start without its Auth settings, but with exit code $code instead of 1"
     [ "$code" != 124 ] || fail "$image was still running 120 s after starting without its Auth settings; it must refuse to run unconfigured"
     if ! grep -q 'Auth:' <<<"$output"; then
       printf '%s\n' "$output" | tail -n 10 | sed 's/^/    | /' >&2
       fail "$image refused to start without its Auth settings (exit $code), but its error does not name them"
     fi
-    ok "refuses to start without its Auth settings (exit $code, $(since "$start")): $(sed -n 's/^Unhandled exception\. [^:]*: //p' <<<"$output" | head -n 1 | cut -c1-120)"
+    ok "refuses to start without its Auth settings (exit $code, $(since "$start")): $(grep -m 1 '^Invalid settings' <<<"$output" | cut -c1-120)"
   fi
 
   start=$(clock)

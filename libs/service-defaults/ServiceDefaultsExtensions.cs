@@ -51,6 +51,25 @@ public static class ServiceDefaultsExtensions
         return builder;
     }
 
+    /// <summary>
+    /// Runs the service until it stops, and returns its exit code. Settings that fail validation
+    /// at start end it with exit code 1 and one line on standard error that names them, where an
+    /// unhandled exception would abort the process (exit 134, and a core dump where enabled).
+    /// </summary>
+    public static int RunService(this WebApplication app)
+    {
+        try
+        {
+            app.Run();
+            return 0;
+        }
+        catch (OptionsValidationException exception)
+        {
+            Console.Error.WriteLine($"Invalid settings ({exception.OptionsType.Name}): {string.Join(" ", exception.Failures)}");
+            return 1;
+        }
+    }
+
     /// <summary>Maps <c>/healthz</c> (the process is alive) and <c>/readyz</c> (it can do its work).</summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {

@@ -8,4 +8,4 @@ builder.Services.AddGatewayServices();
 var app = builder.Build();
 app.MapDefaultEndpoints();
 app.MapGateway();
-app.Run();
+return app.RunService();

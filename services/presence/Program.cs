@@ -7,4 +7,4 @@ builder.Services.AddPresenceServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+return app.RunService();

@@ -7,4 +7,4 @@ builder.Services.AddRouterServices();
 
 var app = builder.Build();
 app.MapDefaultEndpoints();
-app.Run();
+return app.RunService();
