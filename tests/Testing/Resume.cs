@@ -6,10 +6,14 @@ namespace ChatPlatform.Testing;
 public static class Resume
 {
     /// <summary><paramref name="gateway"/>'s address for <paramref name="user"/>, resuming <paramref name="session"/> from the given positions.</summary>
-    public static Uri Uri(ChatStack stack, int gateway, string user, string session, params (string Stream, long Offset)[] since)
+    public static Uri Uri(ChatStack stack, int gateway, string user, string session, params (string Stream, long Offset)[] since) =>
+        Uri(stack.GatewayUri(gateway, user), session, since);
+
+    /// <summary><paramref name="address"/> (a gateway's <c>/ws</c> address with its query) resuming <paramref name="session"/> from the given positions.</summary>
+    public static Uri Uri(Uri address, string session, IEnumerable<(string Stream, long Offset)> since)
     {
         var query = string.Concat(since.Select(position => $"&since={System.Uri.EscapeDataString($"{position.Stream}:{position.Offset}")}"));
-        return new Uri($"{stack.GatewayUri(gateway, user)}&resume={System.Uri.EscapeDataString(session)}{query}");
+        return new Uri($"{address}&resume={System.Uri.EscapeDataString(session)}{query}");
     }
 
     public static string Session(TestClient client) => client.Welcome.GetProperty("session").GetString()!;
