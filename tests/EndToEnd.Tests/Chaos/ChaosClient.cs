@@ -20,6 +20,7 @@ internal sealed class ChaosClient(string user, Func<int, Uri> gateways, int gate
     private readonly List<Arrival> _arrivals = [];
     private readonly List<Connection> _connections = [];
     private readonly List<OffsetFault> _offsetFaults = [];
+    private readonly List<OffsetFault> _gaps = [];
 
     // What a resume asks for: the session of the last welcome, and the last offset got per stream
     // (with the connection it came on). Written by the receive loop, read between connections.
@@ -69,6 +70,21 @@ internal sealed class ChaosClient(string user, Func<int, Uri> gateways, int gate
             lock (_state)
             {
                 return [.. _offsetFaults];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Messages whose offset skipped one or more after the last one seen in its stream, in the same
+    /// epoch: stored messages this user never got.
+    /// </summary>
+    public IReadOnlyList<OffsetFault> Gaps
+    {
+        get
+        {
+            lock (_state)
+            {
+                return [.. _gaps];
             }
         }
     }
@@ -265,7 +281,7 @@ internal sealed class ChaosClient(string user, Func<int, Uri> gateways, int gate
                             {
                                 Outcome = Outcome(frame),
                                 Stored = frame.TryGetProperty("stored", out var stored) && stored.GetBoolean(),
-                                MessageId = frame.TryGetProperty("message", out var message) ? message.GetString() : null,
+                                MessageId = frame.GetProperty("type").GetString() == "ack" ? frame.GetProperty("message").GetString() : null,
                                 AnsweredAt = DateTime.UtcNow,
                             });
                         }
@@ -347,6 +363,10 @@ internal sealed class ChaosClient(string user, Func<int, Uri> gateways, int gate
             {
                 _offsetFaults.Add(new OffsetFault(User, stream, last, at, arrival));
             }
+            else if (last > 0 && at > last + 1)
+            {
+                _gaps.Add(new OffsetFault(User, stream, last, at, arrival));
+            }
 
             _expected[stream] = Math.Max(at, last);
             _positions[stream] = (at, connection);
@@ -387,6 +407,7 @@ internal sealed class ChaosClient(string user, Func<int, Uri> gateways, int gate
             : "unavailable:unknown";
     }
 
+    /// <summary>A message sent, and its answer: <see cref="MessageId"/> is the id the platform gave it, from its ack.</summary>
     public sealed record Sent(
         string From,
         string To,
@@ -407,7 +428,7 @@ internal sealed class ChaosClient(string user, Func<int, Uri> gateways, int gate
     /// <summary>A message frame as it arrived: live, or recovered on a resume.</summary>
     public sealed record Arrival(string MessageId, string From, int Number, string? Stream, long? Offset, bool Recovered, string ConnectionId, DateTime At);
 
-    /// <summary>A message whose offset was at or below the last one seen in its stream (<paramref name="Last"/>).</summary>
+    /// <summary>A message whose offset did not follow the last one seen in its stream (<paramref name="Last"/>): at or below it, or past the next.</summary>
     public sealed record OffsetFault(string User, string Stream, long Last, long Offset, Arrival Arrival);
 
     /// <summary>A <c>recovered</c> frame: when it came, what it said, and how many recovered messages came before it.</summary>

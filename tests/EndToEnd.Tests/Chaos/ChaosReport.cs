@@ -48,6 +48,12 @@ internal sealed class ChaosReport
     /// <summary>In one stream and one epoch, an offset at or below one already seen: must be none.</summary>
     public List<ChaosClient.OffsetFault> OffsetFaults { get; } = [];
 
+    /// <summary>
+    /// In one stream and one epoch, offsets skipped: stored messages the recipient never got (one
+    /// acked is among the losses above; one answered "may not have been delivered" only here).
+    /// </summary>
+    public List<ChaosClient.OffsetFault> Gaps { get; } = [];
+
     /// <summary><c>recovered</c> frames whose <c>messages</c> is not the number of recovered messages before them: must be none.</summary>
     public List<(string User, ChaosClient.Connection Connection)> MiscountedRecoveries { get; } = [];
 
@@ -99,6 +105,7 @@ internal sealed class ChaosReport
             }
 
             report.OffsetFaults.AddRange(client.OffsetFaults);
+            report.Gaps.AddRange(client.Gaps);
             report.MiscountedRecoveries.AddRange(client.Connections
                 .Where(connection => connection.Recovery is { } recovery && recovery.Messages != recovery.Counted)
                 .Select(connection => (client.User, connection)));
@@ -158,25 +165,30 @@ internal sealed class ChaosReport
 
     public IEnumerable<string> Lines()
     {
-        yield return $"messages sent:                          {Sent}";
-        yield return $"acked:                                  {Acked}";
-        yield return $"  stored with 0 recipients:             {StoredForLater}  (delivered: {StoredForLaterAndDelivered})";
-        yield return $"  delivered:                            {AckedAndDelivered}";
-        yield return $"  lost to a connected or resumed recipient: {LostToConnectedOrResumed.Count}  (must be 0)";
-        yield return $"  lost to a recipient whose resume was incomplete: {LostToIncompleteResume.Count}";
-        yield return $"  lost to a recipient that did not resume: {LostWithoutResume.Count}";
+        static string Line(string label, object value, string note = "") => $"{label + ":",-52} {value}{(note == "" ? "" : "  " + note)}";
+
+        yield return Line("messages sent", Sent);
+        yield return Line("acked", Acked);
+        yield return Line("  stored with 0 recipients", StoredForLater, $"(delivered: {StoredForLaterAndDelivered})");
+        yield return Line("  delivered", AckedAndDelivered);
+        yield return Line("  lost to connected-or-resumed recipients", LostToConnectedOrResumed.Count, "(must be 0)");
+        yield return Line("  lost to recipients whose resume was incomplete", LostToIncompleteResume.Count);
+        yield return Line("  lost to recipients that did not resume", LostWithoutResume.Count);
         foreach (var (outcome, count) in Outcomes.Where(pair => pair.Key != "ack").OrderBy(pair => pair.Key))
         {
-            yield return $"answered {outcome}: {count}" + (outcome == "offline" ? $" (to a recipient between connections: {OfflineBetweenConnections})" : "");
+            yield return Line(outcome == "unanswered" ? "not answered before the sender's connection dropped" : $"answered {outcome}", count, outcome == "offline" ? $"(to a recipient between connections: {OfflineBetweenConnections})" : "");
         }
 
-        yield return $"unconfirmed but delivered:              {UnconfirmedButDelivered}";
-        yield return $"recovered messages:                     {Recovered}";
-        yield return $"resumes:                                {ResumesComplete + ResumesIncomplete} complete:true {ResumesComplete}, complete:false {ResumesIncomplete}; cut short {ResumesCutShort}";
-        yield return $"duplicated:                             {Duplicated.Count}  (must be 0)";
-        yield return $"offsets repeated or out of order:       {OffsetFaults.Count}  (must be 0)";
-        yield return $"recovered frames miscounting:           {MiscountedRecoveries.Count}  (must be 0)";
-        yield return $"delivered after 'offline'/'not sent':   {DeliveredAfterNotSent.Count}  (must be 0)";
+        yield return Line("unconfirmed but delivered", UnconfirmedButDelivered);
+        yield return Line("recovered messages", Recovered);
+        yield return Line("resumes complete:true", ResumesComplete);
+        yield return Line("resumes complete:false", ResumesIncomplete);
+        yield return Line("resumes cut short (closed before recovered)", ResumesCutShort);
+        yield return Line("offsets skipped (stored, never arrived)", Gaps.Count);
+        yield return Line("duplicated", Duplicated.Count, "(must be 0)");
+        yield return Line("offsets repeated or going back in an epoch", OffsetFaults.Count, "(must be 0)");
+        yield return Line("recovered frames miscounting their messages", MiscountedRecoveries.Count, "(must be 0)");
+        yield return Line("delivered after 'offline'/'not sent'", DeliveredAfterNotSent.Count, "(must be 0)");
         foreach (var loss in LostToConnectedOrResumed.Take(10))
         {
             yield return $"  lost ({loss.Reason}): {Describe(loss.Message)}; {loss.Connection}";
@@ -194,10 +206,10 @@ internal sealed class ChaosReport
             yield return $"  duplicated: {duplicate.Arrivals[0].From} -> {duplicate.User} #{duplicate.Arrivals[0].Number}: {string.Join("; ", arrivals)}";
         }
 
-        foreach (var fault in OffsetFaults.Take(10))
+        foreach (var (kind, fault) in OffsetFaults.Take(10).Select(fault => ("offset fault", fault)).Concat(Gaps.Take(10).Select(gap => ("skipped", gap))))
         {
             var arrival = fault.Arrival;
-            yield return $"  offset fault: {fault.User} {fault.Stream} got {fault.Offset} after {fault.Last}: {arrival.MessageId} ({arrival.From} #{arrival.Number}) {(arrival.Recovered ? "recovered" : "live")} on {arrival.ConnectionId} at {arrival.At:HH:mm:ss.fff}";
+            yield return $"  {kind}: {fault.User} {fault.Stream} got {fault.Offset} after {fault.Last}: {arrival.MessageId} ({arrival.From} #{arrival.Number}) {(arrival.Recovered ? "recovered" : "live")} on {arrival.ConnectionId} at {arrival.At:HH:mm:ss.fff}";
         }
 
         foreach (var (user, connection) in MiscountedRecoveries.Take(10))
