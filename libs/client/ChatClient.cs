@@ -29,6 +29,12 @@ namespace ChatPlatform.Client;
 /// </example>
 public sealed class ChatClient : IAsyncDisposable
 {
+    /// <summary>The number of messages a history call asks for unless told otherwise (the gateway's default).</summary>
+    public const int DefaultHistoryLimit = 50;
+
+    /// <summary>The most messages one history call can ask for.</summary>
+    public const int MaxHistoryLimit = 100;
+
     private readonly ChatClientOptions _options;
     private readonly EventStream _events = new();
     private readonly ClientRooms _rooms = new();
@@ -176,6 +182,39 @@ public sealed class ChatClient : IAsyncDisposable
     }
 
     /// <summary>
+    /// The stored messages of a room this client is in: the newest <paramref name="limit"/>, or
+    /// the newest older than offset <paramref name="before"/>, oldest first. To page backwards,
+    /// pass the first message's <see cref="MessageReceived.Offset"/> as the next <paramref name="before"/>.
+    /// </summary>
+    /// <param name="room">The room; the client must be in it.</param>
+    /// <param name="limit">How many messages, from 1 to 100.</param>
+    /// <param name="before">Only messages with a smaller offset; <see langword="null"/> for the newest.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not from 1 to 100, or <paramref name="before"/> is not positive.</exception>
+    /// <exception cref="ChatException"><c>forbidden</c> for a room the client is not in, <c>unavailable</c> while history cannot be read, and the rest of <see cref="ChatErrorCodes"/>.</exception>
+    public async Task<ChatHistory> GetRoomHistoryAsync(string room, int limit = DefaultHistoryLimit, long? before = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        CheckHistoryRange(limit, before);
+        return Answers.History(await CallAsync(id => ClientFrames.RoomHistory(id, room, limit, before), cancellationToken));
+    }
+
+    /// <summary>
+    /// The stored direct messages to this client's user (its <c>user:ID</c> stream), from anyone,
+    /// to any of its connections; otherwise as <see cref="GetRoomHistoryAsync"/>.
+    /// </summary>
+    /// <param name="limit">How many messages, from 1 to 100.</param>
+    /// <param name="before">Only messages with a smaller offset; <see langword="null"/> for the newest.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not from 1 to 100, or <paramref name="before"/> is not positive.</exception>
+    /// <exception cref="ChatException">See <see cref="ChatErrorCodes"/>.</exception>
+    public async Task<ChatHistory> GetDirectHistoryAsync(int limit = DefaultHistoryLimit, long? before = null, CancellationToken cancellationToken = default)
+    {
+        CheckHistoryRange(limit, before);
+        return Answers.History(await CallAsync(id => ClientFrames.DirectHistory(id, limit, before), cancellationToken));
+    }
+
+    /// <summary>
     /// Closes the connection (1000), stops reconnecting, and fails calls in flight with
     /// <c>disconnected</c>. The event stream ends with a <see cref="Disconnected"/>.
     /// </summary>
@@ -194,6 +233,16 @@ public sealed class ChatClient : IAsyncDisposable
         await _supervising;
         _events.Finish(new Disconnected("the client was closed", WebSocketCloseStatus.NormalClosure, null, WillReconnect: false));
         _link.Dispose();
+    }
+
+    private static void CheckHistoryRange(int limit, long? before)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxHistoryLimit);
+        if (before is { } offset)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(offset, 1, nameof(before));
+        }
     }
 
     private void Start(GatewayConnection first, int urlIndex)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using ChatPlatform.Client.Events;
 using ChatPlatform.Client.Protocol;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Client.Connections;
 
@@ -227,7 +228,7 @@ internal sealed class GatewayConnection
             }
 
             var type = typeElement.GetString()!;
-            if (type is "ack" or "presence" or "error" && frame.TryGetProperty("id", out var id) && id.ValueKind != JsonValueKind.Null)
+            if (type is FrameTypes.Ack or FrameTypes.Presence or FrameTypes.History or FrameTypes.Error && frame.TryGetProperty("id", out var id) && id.ValueKind != JsonValueKind.Null)
             {
                 // An answer; one nobody waits for anymore answers a call that timed out.
                 if (id.ValueKind == JsonValueKind.String && _pending.TryRemove(id.GetString()!, out var call))
