@@ -9,8 +9,9 @@ namespace ChatPlatform.Client;
 /// <summary>
 /// A connection to ChatPlatform that stays connected: typed calls that complete with the
 /// gateway's answer or throw <see cref="ChatException"/>, incoming messages and membership
-/// events as one stream (<see cref="ReadEventsAsync"/>), and automatic reconnects that join
-/// the client's rooms again. Thread-safe; calls go out in the order they are made.
+/// events as one stream (<see cref="ReadEventsAsync"/>), and automatic reconnects that resume
+/// the last connection (its rooms, and the messages it missed) or else join the client's rooms
+/// again. Thread-safe; calls go out in the order they are made.
 /// </summary>
 /// <example>
 /// <code>
@@ -39,6 +40,7 @@ public sealed class ChatClient : IAsyncDisposable
     private readonly EventStream _events = new();
     private readonly ClientRooms _rooms = new();
     private readonly ClientLink _link = new();
+    private readonly StreamPositions _positions = new();
     private readonly Gateways _gateways;
     private readonly RequestSender _requests;
     private readonly Reconnector _reconnector;
@@ -47,7 +49,7 @@ public sealed class ChatClient : IAsyncDisposable
     private ChatClient(ChatClientOptions options)
     {
         _options = options;
-        _gateways = new Gateways(options, _events.Publish);
+        _gateways = new Gateways(options, _positions, Deliver);
         _requests = new RequestSender(options);
         _reconnector = new Reconnector(options, _gateways, _link, _rooms, _requests, _events);
     }
@@ -81,7 +83,7 @@ public sealed class ChatClient : IAsyncDisposable
         {
             try
             {
-                client.Start(await client._gateways.OpenAsync(index, cancellationToken), index);
+                client.Start(await client._gateways.OpenAsync(index, resume: false, cancellationToken), index);
                 return client;
             }
             catch (ChatException exception)
@@ -97,7 +99,9 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>
     /// The client's events in order: <see cref="Connected"/> first, then messages, joins and
     /// leaves, and connection changes (<see cref="Disconnected"/>, <see cref="Reconnecting"/>,
-    /// <see cref="Reconnected"/>). The stream ends after a <see cref="Disconnected"/> that will
+    /// then, after a resume, the recovered messages and <see cref="Recovered"/>, and
+    /// <see cref="Reconnected"/>). A message is handed on once: one at or below the last offset
+    /// seen in its stream is dropped. The stream ends after a <see cref="Disconnected"/> that will
     /// not reconnect. Events wait, unbounded, until read; read them with one reader.
     /// </summary>
     public IAsyncEnumerable<ChatEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
@@ -162,6 +166,7 @@ public sealed class ChatClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
         _rooms.Remove(room);
+        _positions.Forget(RoomStream(room));
         Answers.RoomAck(await CallAsync(id => ClientFrames.Leave(id, room), cancellationToken));
     }
 
@@ -235,6 +240,9 @@ public sealed class ChatClient : IAsyncDisposable
         _link.Dispose();
     }
 
+    /// <summary>The stream a room's messages are stored in (docs/protocol.md, "message").</summary>
+    private static string RoomStream(string room) => $"room:{room}";
+
     private static void CheckHistoryRange(int limit, long? before)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
@@ -242,6 +250,15 @@ public sealed class ChatClient : IAsyncDisposable
         if (before is { } offset)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(offset, 1, nameof(before));
+        }
+    }
+
+    /// <summary>Hands an event from a connection on to the app, unless it is a message seen already.</summary>
+    private void Deliver(ChatEvent chatEvent)
+    {
+        if (_positions.Admit(chatEvent))
+        {
+            _events.Publish(chatEvent);
         }
     }
 
