@@ -44,6 +44,7 @@ internal sealed class Gateways(ChatClientOptions options, StreamPositions positi
         var from = resume && Volatile.Read(ref _lastResumeToken) is { } session ? new ResumePoint(session, positions.Latest()) : null;
         var connection = await GatewayConnection.OpenAsync(_urls[index], options.User, token, from, options, publish, cancellationToken);
         Volatile.Write(ref _lastResumeToken, connection.ResumeToken);
+        positions.StartConnection();
         return connection;
     }
 }

@@ -46,7 +46,7 @@ public sealed class FakeGatewayResumeTests
     }
 
     [Fact]
-    public async Task A_message_at_or_below_the_last_offset_seen_in_its_stream_is_dropped_whether_recovered_or_live()
+    public async Task A_message_at_or_below_the_last_offset_got_before_the_drop_is_dropped_whether_recovered_or_live()
     {
         var drop = new TaskCompletionSource();
         await using var gateway = await StartAsync(async connection =>
@@ -57,6 +57,7 @@ public sealed class FakeGatewayResumeTests
                 await connection.SendAsync(RoomMessage("m1", 1));
                 await connection.SendAsync(RoomMessage("m2", 2));
                 await connection.SendAsync(RoomMessage("m3", 3));
+                await connection.SendAsync(DirectMessage("d7", 7));
                 await drop.Task;
                 connection.Abort();
                 return;
@@ -68,8 +69,9 @@ public sealed class FakeGatewayResumeTests
             await connection.SendAsync(RoomMessage("m4", 4, recovered: true));
             await connection.SendAsync(RoomMessage("m5", 5, recovered: true));
             await connection.SendAsync(Recovered(["lobby"], 4, complete: true));
-            await connection.SendAsync(RoomMessage("m5", 5));
-            await connection.SendAsync(RoomMessage("m4", 4));
+            await connection.SendAsync(DirectMessage("d6", 6));
+            await connection.SendAsync(DirectMessage("d7", 7));
+            await connection.SendAsync(DirectMessage("d8", 8));
             await connection.SendAsync(RoomMessage("m6", 6));
             await connection.SendAsync(Unstored("c1"));
             await connection.SendAsync(Unstored("c1"));
@@ -77,23 +79,43 @@ public sealed class FakeGatewayResumeTests
         });
         await using var client = new RecordingClient(await ChatClient.ConnectAsync(Options(gateway)));
         await client.Client.JoinAsync("lobby");
-        await client.ExpectAsync<MessageReceived>(message => message.MessageId == "m3");
+        await client.ExpectAsync<MessageReceived>(message => message.MessageId == "d7");
 
         drop.SetResult();
         await client.ExpectAsync<Reconnected>();
-        await client.ExpectAsync<MessageReceived>(message => message.MessageId == "m6");
         await client.ExpectAsync<MessageReceived>(message => message.MessageId == "c1");
         await client.ExpectAsync<MessageReceived>(message => message.MessageId == "c1");
 
         var messages = client.History.Select(entry => entry.Event).OfType<MessageReceived>().ToList();
-        Assert.Equal(["m1", "m2", "m3", "m4", "m5", "m6", "c1", "c1"], messages.Select(message => message.MessageId));
-        Assert.Equal([false, false, false, true, true, false, false, false], messages.Select(message => message.Recovered));
+        Assert.Equal(["m1", "m2", "m3", "d7", "m4", "m5", "d8", "m6", "c1", "c1"], messages.Select(message => message.MessageId));
+        Assert.Equal([false, false, false, false, true, true, false, false, false, false], messages.Select(message => message.Recovered));
         var events = client.History.Select(entry => entry.Event).ToList();
         var recovered = Assert.Single(events.OfType<Recovered>());
         Assert.Equal(["lobby"], recovered.Rooms);
         Assert.True(recovered.Complete);
         Assert.True(events.IndexOf(recovered) > events.FindIndex(chatEvent => chatEvent is MessageReceived { MessageId: "m5" }));
         Assert.True(events.IndexOf(recovered) < events.FindIndex(chatEvent => chatEvent is Reconnected));
+    }
+
+    [Fact]
+    public async Task A_stream_that_starts_again_while_the_client_stays_connected_is_followed_from_its_new_first_offset()
+    {
+        await using var gateway = await StartAsync(async connection =>
+        {
+            await connection.SendAsync(RoomMessage("m40", 40));
+            await connection.SendAsync(RoomMessage("m41", 41));
+
+            // The room's stream expired after a quiet day: a new epoch, offsets from 1.
+            await connection.SendAsync(RoomMessage("n1", 1));
+            await connection.SendAsync(RoomMessage("n2", 2));
+            await connection.IgnoreAllAsync();
+        });
+        await using var client = new RecordingClient(await ChatClient.ConnectAsync(Options(gateway)));
+
+        await client.ExpectAsync<MessageReceived>(message => message.MessageId == "n2");
+
+        var messages = client.History.Select(entry => entry.Event).OfType<MessageReceived>();
+        Assert.Equal(["m40", "m41", "n1", "n2"], messages.Select(message => message.MessageId));
     }
 
     [Fact]

@@ -7,19 +7,41 @@ namespace ChatPlatform.Client.Tests.Connections;
 public sealed class StreamPositionsTests
 {
     [Fact]
-    public void A_message_at_or_below_the_last_offset_of_its_stream_is_dropped_and_other_streams_are_apart()
+    public void A_message_at_or_below_the_last_offset_an_earlier_connection_got_in_its_stream_is_dropped()
     {
         var positions = new StreamPositions();
-
+        positions.StartConnection();
+        Assert.True(positions.Admit(Message("room:lobby", 4)));
         Assert.True(positions.Admit(Message("room:lobby", 5)));
-        Assert.False(positions.Admit(Message("room:lobby", 5)));
-        Assert.False(positions.Admit(Message("room:lobby", 3, recovered: true)));
-        Assert.True(positions.Admit(Message("user:alice", 1)));
-        Assert.True(positions.Admit(Message("room:lobby", 6)));
-        Assert.True(positions.Admit(Message("room:lobby", 9)));
-        Assert.False(positions.Admit(Message("room:lobby", 8)));
+        Assert.True(positions.Admit(Message("user:alice", 7)));
 
-        Assert.Equal([new StreamPosition("room:lobby", 9), new StreamPosition("user:alice", 1)], positions.Latest());
+        positions.StartConnection();
+
+        Assert.False(positions.Admit(Message("room:lobby", 3, recovered: true)));
+        Assert.False(positions.Admit(Message("room:lobby", 5, recovered: true)));
+        Assert.False(positions.Admit(Message("user:alice", 7)));
+        Assert.True(positions.Admit(Message("user:alice", 8)));
+        Assert.True(positions.Admit(Message("room:lobby", 6, recovered: true)));
+        Assert.True(positions.Admit(Message("room:lobby", 7)));
+        Assert.True(positions.Admit(Message("room:other", 1)));
+        Assert.Equal([new StreamPosition("room:other", 1), new StreamPosition("room:lobby", 7), new StreamPosition("user:alice", 8)], positions.Latest());
+    }
+
+    [Fact]
+    public void On_one_connection_an_offset_that_does_not_go_up_means_the_stream_started_again()
+    {
+        var positions = new StreamPositions();
+        positions.StartConnection();
+        positions.Admit(Message("room:lobby", 40));
+
+        // The room's stream expired, or the store lost it: offsets start again from 1.
+        Assert.True(positions.Admit(Message("room:lobby", 1)));
+        Assert.True(positions.Admit(Message("room:lobby", 2)));
+        Assert.Equal([new StreamPosition("room:lobby", 2)], positions.Latest());
+
+        positions.StartConnection();
+        Assert.False(positions.Admit(Message("room:lobby", 2, recovered: true)));
+        Assert.True(positions.Admit(Message("room:lobby", 3, recovered: true)));
     }
 
     [Fact]
@@ -51,8 +73,10 @@ public sealed class StreamPositionsTests
     public void An_incomplete_resume_forgets_every_position_since_a_stream_may_have_started_again()
     {
         var positions = new StreamPositions();
+        positions.StartConnection();
         positions.Admit(Message("room:lobby", 40));
         positions.Admit(Message("user:alice", 7));
+        positions.StartConnection();
 
         Assert.True(positions.Admit(new Recovered([], 0, Complete: false)));
 
@@ -68,6 +92,7 @@ public sealed class StreamPositionsTests
         positions.Admit(Message("room:other", 2));
 
         positions.Forget("room:lobby");
+        positions.StartConnection();
 
         Assert.Equal([new StreamPosition("room:other", 2)], positions.Latest());
         Assert.True(positions.Admit(Message("room:lobby", 1)));
