@@ -15,10 +15,13 @@ public static class FrameTypes
     /// <summary>Both ways: who is in a room or whether a user is online, and its answer.</summary>
     public const string Presence = "presence";
 
-    /// <summary>Both ways: the stored messages of a room's or the caller's own stream, and its answer.</summary>
+    /// <summary>Both ways: read a stream's stored messages, and its answer.</summary>
     public const string History = "history";
 
-    /// <summary>Server to client: the first frame, with the connection's id.</summary>
+    /// <summary>Server to client: a resume ended; what was restored and whether it is complete.</summary>
+    public const string Recovered = "recovered";
+
+    /// <summary>Server to client: the first frame, with the connection's id and its session.</summary>
     public const string Welcome = "welcome";
 
     /// <summary>Server to client: a send was routed, or a join or leave took effect.</summary>
@@ -32,9 +35,6 @@ public static class FrameTypes
 
     /// <summary>Server to client: a user's last connection left a room this connection is in.</summary>
     public const string Left = "left";
-
-    /// <summary>Server to client: the end of a resume, after the messages the old connection missed.</summary>
-    public const string Recovered = "recovered";
 
     /// <summary>Server to client: a frame was refused or failed; see <see cref="ErrorCodes"/>.</summary>
     public const string Error = "error";
