@@ -5,8 +5,9 @@ namespace ChatPlatform.Client.Events;
 /// <see cref="MessageReceived"/> with <see cref="MessageReceived.Recovered"/> set), and live ones
 /// follow. When <see cref="Complete"/> is <see langword="false"/>, messages were missed for good:
 /// the gateway's history no longer covered the whole gap, or it did not know the session (then
-/// <see cref="Rooms"/> is empty and the client joined its rooms again itself). Reload what the
-/// app shows, e.g. with <see cref="ChatClient.GetRoomHistoryAsync"/>.
+/// <see cref="Rooms"/> is empty and the client joins its rooms again itself). Reload what the
+/// app shows, e.g. with <see cref="ChatClient.GetRoomHistoryAsync"/>, once <see cref="Reconnected"/>
+/// has come: calls fail with <c>disconnected</c> until then.
 /// </summary>
 /// <param name="Rooms">The rooms the gateway put the new connection back in; the client does not join these again.</param>
 /// <param name="Messages">How many messages the gateway sent again.</param>
