@@ -17,6 +17,7 @@ import { joinRoom, leaveRoom } from './rooms.js';
 import { lookUp, openDirect } from './people.js';
 import { askUserPresence } from './presence.js';
 import { sendToCurrent } from './messages.js';
+import { loadOlder } from './history.js';
 import { showComposerError } from './composer.js';
 import { setError } from './errors.js';
 import { setStatus } from './status.js';
@@ -75,6 +76,11 @@ function wireNavigation() {
   ui.sidebar.addEventListener('click', (event) => {
     const button = event.target.closest('.conv-button[data-key]');
     if (button) select(button.dataset.key, { focus: isNarrow() ? 'composer' : undefined });
+  });
+
+  ui.loadOlder.addEventListener('click', () => {
+    const conversation = currentConversation();
+    if (conversation && ui.loadOlder.getAttribute('aria-disabled') !== 'true') loadOlder(conversation);
   });
 
   // The open conversation's actions (conversation-view.js).

@@ -134,6 +134,7 @@ function onFrame(data) {
     case 'left': onMembership(frame); break;
     case 'ack':
     case 'presence':
+    case 'history':
     case 'error':
       if (!settle(frame) && frame.type === 'error') {
         setError(ui.generalError, frame.code, frame.message);
@@ -186,7 +187,7 @@ function onClose(event) {
   const reason = !wasConnected ? 'the gateway could not be reached'
     : event.reason && (event.code === 1008 || !CLOSE_REASONS[event.code]) ? `${plain}: ${event.reason}` : plain;
   if (wasConnected) {
-    warnJoinedRooms(`Disconnected (${reason}). Messages sent until you are back are not shown here.`);
+    warnJoinedRooms(`Disconnected (${reason}).`);
     announce(`Disconnected: ${reason}. Reconnecting.`);
   }
   scheduleReconnect(reason, event.code);

@@ -13,6 +13,7 @@ import { renderConversation } from './conversation-view.js';
 import { renderComposerState } from './composer.js';
 import { clearConversations, currentConversation } from './conversations.js';
 import { rejoinRooms } from './rooms.js';
+import { historyConnected, loadDirectHistory } from './history.js';
 import { askUserPresence } from './presence.js';
 import { signInMode } from './signin.js';
 import { announce } from './announcer.js';
@@ -27,6 +28,7 @@ export function onWelcome(frame) {
   state.me = frame.user;
   state.connectionId = frame.connection;
   state.gateway = frame.gateway;
+  historyConnected();
   ui.meName.textContent = frame.user;
   setStatus('connected', 'Connected', ` to ${frame.gateway}`);
   setError(ui.generalError, null);
@@ -40,9 +42,14 @@ export function onWelcome(frame) {
     if (isNarrow()) setNavOpen(true);
     ui.joinRoom.focus();
     announce(`Signed in as ${frame.user}.`);
-  } else {
+  }
+  if (reconnected) {
+    // Joined again, and read again: messages sent meanwhile are in history.
     announce(`Reconnected to ${frame.gateway}.`);
-    rejoinRooms();
+    rejoinRooms(new Set(), { checkGap: true });
+    loadDirectHistory();
+  } else {
+    loadDirectHistory();
   }
   renderComposerState();
   const selected = currentConversation();
