@@ -18,6 +18,7 @@ import { lookUp, openDirect } from './people.js';
 import { askUserPresence } from './presence.js';
 import { sendToCurrent } from './messages.js';
 import { loadOlder } from './history.js';
+import { persistResume } from './resume.js';
 import { showComposerError } from './composer.js';
 import { setError } from './errors.js';
 import { setStatus } from './status.js';
@@ -54,6 +55,12 @@ function wireConnection() {
   ui.signOut.addEventListener('click', signOut);
   ui.reconnectNow.addEventListener('click', reconnectNow);
   window.addEventListener('online', onOnline);
+  // Where the page is in each stream, kept for a reload of the tab (resume.js): when it may be
+  // the last chance (pagehide does not fire everywhere a tab goes away; hidden does).
+  window.addEventListener('pagehide', persistResume);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') persistResume();
+  });
 }
 
 function wireNavigation() {

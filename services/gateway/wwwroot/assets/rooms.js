@@ -1,5 +1,6 @@
-// Rooms: joining and leaving, joining again after a reconnect, and who is in them, kept up to
-// date from the joined and left events and asked again shortly after each.
+// Rooms: joining and leaving, being back in them after a reconnect (restored by a resume, or
+// joined again), and who is in them, kept up to date from the joined and left events and asked
+// again shortly after each.
 
 import { ui } from './elements.js';
 import { request } from './requests.js';
