@@ -11,7 +11,7 @@ public sealed class ChatPage : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
     private readonly List<string> _consoleErrors = [];
-    private readonly List<Uri> _sockets = [];
+    private readonly List<(Uri Url, List<string> Sent)> _sockets = [];
 
     public ChatPage(IBrowserContext context, IPage page, Uri address)
     {
@@ -30,10 +30,19 @@ public sealed class ChatPage : IAsyncDisposable
         };
         page.WebSocket += (_, socket) =>
         {
+            var sent = new List<string>();
             lock (_sockets)
             {
-                _sockets.Add(new Uri(socket.Url));
+                _sockets.Add((new Uri(socket.Url), sent));
             }
+
+            socket.FrameSent += (_, frame) =>
+            {
+                lock (_sockets)
+                {
+                    sent.Add(frame.Text ?? "");
+                }
+            };
         };
         page.PageError += (_, error) =>
         {
@@ -67,8 +76,17 @@ public sealed class ChatPage : IAsyncDisposable
         {
             lock (_sockets)
             {
-                return [.. _sockets];
+                return [.. _sockets.Select(socket => socket.Url)];
             }
+        }
+    }
+
+    /// <summary>The text frames the page sent on its WebSocket number <paramref name="index"/> (in <see cref="Sockets"/>), so far.</summary>
+    public IReadOnlyList<string> FramesSent(int index)
+    {
+        lock (_sockets)
+        {
+            return [.. _sockets[index].Sent];
         }
     }
 
@@ -93,6 +111,28 @@ public sealed class ChatPage : IAsyncDisposable
     /// <summary>One message in a timeline, found by its text.</summary>
     public static ILocator Message(ILocator timeline, string text) =>
         timeline.GetByRole(AriaRole.Listitem).Filter(new() { HasText = text });
+
+    /// <summary>The text of every entry in a timeline, top to bottom.</summary>
+    public static async Task<IReadOnlyList<string>> EntriesAsync(ILocator timeline) =>
+        await timeline.GetByRole(AriaRole.Listitem).AllInnerTextsAsync();
+
+    /// <summary>
+    /// Each of <paramref name="texts"/> is in exactly one entry, and those entries are in this
+    /// order, top to bottom.
+    /// </summary>
+    public static void AssertInOrder(IReadOnlyList<string> entries, IEnumerable<string> texts)
+    {
+        var previous = -1;
+        var previousText = "";
+        foreach (var text in texts)
+        {
+            var at = entries.Select((entry, index) => (entry, index)).Where(item => item.entry.Contains(text, StringComparison.Ordinal)).Select(item => item.index).ToList();
+            Assert.True(at.Count == 1, $"\"{text}\" is in {at.Count} entries, not 1:\n{string.Join('\n', entries)}");
+            Assert.True(at[0] > previous, $"\"{text}\" comes before \"{previousText}\":\n{string.Join('\n', entries)}");
+            previous = at[0];
+            previousText = text;
+        }
+    }
 
     public async Task SignInAsync(string user)
     {
