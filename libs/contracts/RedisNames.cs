@@ -87,6 +87,37 @@ public static class RedisNames
     /// <summary>Prefix of <see cref="ClosedConnection"/>, for scripts that build it.</summary>
     public const string ClosedConnectionPrefix = Prefix + "registry:closed:";
 
+    /// <summary>Prefix of <see cref="HistoryLog"/>, for scripts that build it.</summary>
+    public const string HistoryLogPrefix = Prefix + "history:log:";
+
+    /// <summary>Prefix of <see cref="HistoryMeta"/>, for scripts that build it.</summary>
+    public const string HistoryMetaPrefix = Prefix + "history:meta:";
+
+    /// <summary>
+    /// Stream: the stored messages of a history stream (<see cref="DataPlane.HistoryStreams"/>),
+    /// entry id <c>{offset}-0</c>, field <c>d</c> the encoded delivery.
+    /// </summary>
+    public static string HistoryLog(string stream) => HistoryLogPrefix + stream;
+
+    /// <summary>Hash: a history stream's <c>epoch</c> and last <c>offset</c>.</summary>
+    public static string HistoryMeta(string stream) => HistoryMetaPrefix + stream;
+
+    /// <summary>Prefix of <see cref="Session"/>, for scripts that build it.</summary>
+    public const string SessionPrefix = Prefix + "session:";
+
+    /// <summary>
+    /// Hash: the resumable state of a connection: <c>~user</c>, <c>~key</c> (hash of its secret),
+    /// and per stream its starting position <c>{epoch} {offset}</c>; a room stream's field is
+    /// there while the connection is a member.
+    /// </summary>
+    public static string Session(string connectionId) => SessionPrefix + connectionId;
+
+    /// <summary>Prefix of <see cref="Resumable"/>, for scripts that build it.</summary>
+    public const string ResumablePrefix = Prefix + "resumable:";
+
+    /// <summary>String: set while a connection of the user ended within the recovery window, so direct messages to them are stored.</summary>
+    public static string Resumable(string userId) => ResumablePrefix + userId;
+
     /// <summary>String: the router id that holds the lease on an inbound shard.</summary>
     public static string ShardLease(int shard) => $"{Prefix}router:shard:{shard}";
 

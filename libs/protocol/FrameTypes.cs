@@ -15,7 +15,13 @@ public static class FrameTypes
     /// <summary>Both ways: who is in a room or whether a user is online, and its answer.</summary>
     public const string Presence = "presence";
 
-    /// <summary>Server to client: the first frame, with the connection's id.</summary>
+    /// <summary>Both ways: read a stream's stored messages, and its answer.</summary>
+    public const string History = "history";
+
+    /// <summary>Server to client: a resume ended; what was restored and whether it is complete.</summary>
+    public const string Recovered = "recovered";
+
+    /// <summary>Server to client: the first frame, with the connection's id and its session.</summary>
     public const string Welcome = "welcome";
 
     /// <summary>Server to client: a send was routed, or a join or leave took effect.</summary>

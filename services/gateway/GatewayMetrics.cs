@@ -22,6 +22,8 @@ internal sealed class GatewayMetrics
     private readonly Counter<long> _lateOutcomes;
     private readonly Counter<long> _announcements;
     private readonly Counter<long> _syncs;
+    private readonly Counter<long> _resumes;
+    private readonly Counter<long> _recovered;
 
     /// <param name="openConnections">How many client connections are open now.</param>
     /// <param name="pendingSends">How many messages and presence questions wait for their router's answer now.</param>
@@ -40,6 +42,8 @@ internal sealed class GatewayMetrics
         _deliveriesMissed = meter.CreateCounter<long>("chat.gateway.deliveries.missed", description: "Deliveries whose recipients had already closed.");
         _syncs = meter.CreateCounter<long>("chat.gateway.registry_syncs", description: "Reports of every connection sent to presence because the registry disagreed with the gateway.");
         _announcements = meter.CreateCounter<long>("chat.gateway.membership_events", description: "Joined and left events received for local room members, by kind.");
+        _resumes = meter.CreateCounter<long>("chat.gateway.resumes", description: "Connections that asked to resume a session, by result: complete, incomplete or refused.");
+        _recovered = meter.CreateCounter<long>("chat.gateway.messages.recovered", description: "Messages sent again to resuming connections.");
         _lateOutcomes = meter.CreateCounter<long>("chat.gateway.outcomes.late", description: "Router outcomes that arrived after the sender was told the message timed out.");
     }
 
@@ -61,6 +65,12 @@ internal sealed class GatewayMetrics
     }
 
     public void Delivered(int frames) => _deliveries.Add(frames);
+
+    public void Resumed(string result, int messages)
+    {
+        _resumes.Add(1, new KeyValuePair<string, object?>("result", result));
+        _recovered.Add(messages);
+    }
 
     public void Announced(MembershipEventKind kind) =>
         _announcements.Add(1, new KeyValuePair<string, object?>("kind", kind == MembershipEventKind.Joined ? "joined" : "left"));

@@ -6,6 +6,7 @@ using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.DataPlane;
+using ChatPlatform.Gateway.History;
 using ChatPlatform.Gateway.Sessions;
 using ChatPlatform.Gateway.Upgrades;
 using ChatPlatform.ServiceDefaults;
@@ -56,6 +57,10 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<SendHandler>();
         services.AddSingleton<PresenceQueryHandler>();
         services.AddSingleton<MembershipHandler>();
+        services.AddSingleton<ISessionStore, RedisSessionStore>();
+        services.AddSingleton<IHistoryReader, RedisHistoryReader>();
+        services.AddSingleton<HistoryHandler>();
+        services.AddSingleton<SessionRecovery>();
         services.AddSingleton<ClientCommandHandler>();
         services.AddSingleton<ConnectionSessions>();
         services.AddSingleton<GatewayReadiness>();

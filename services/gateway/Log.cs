@@ -61,4 +61,19 @@ internal static partial class Log
 
     [LoggerMessage(4033, LogLevel.Information, "Fetching signing keys from {Address} works again (failed attempts before: {Failures})")]
     public static partial void KeyFetchRecovered(ILogger logger, string address, int failures);
+
+    [LoggerMessage(4040, LogLevel.Warning, "Updating the session of connection {ConnectionId} failed; a resume may restore a room it left")]
+    public static partial void SessionUpdateFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(4041, LogLevel.Warning, "Recovering connection {ConnectionId} failed part way; it is told the recovery is incomplete")]
+    public static partial void RecoveryFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(4042, LogLevel.Information, "Connection {ConnectionId} resumed {OldConnectionId}: {Rooms} rooms, {Messages} messages, complete: {Complete}")]
+    public static partial void Resumed(ILogger logger, string connectionId, string oldConnectionId, int rooms, int messages, bool complete);
+
+    [LoggerMessage(4043, LogLevel.Information, "Connection {ConnectionId} asked to resume a session that is unknown, expired or another user's")]
+    public static partial void ResumeRefused(ILogger logger, string connectionId);
+
+    [LoggerMessage(4044, LogLevel.Warning, "Reading history for connection {ConnectionId} failed")]
+    public static partial void HistoryReadFailed(ILogger logger, string connectionId, Exception exception);
 }

@@ -10,6 +10,7 @@ internal static class PresenceServiceCollectionExtensions
     public static IServiceCollection AddPresenceServices(this IServiceCollection services)
     {
         services.AddSettings<PresenceOptions>(PresenceOptions.Section);
+        services.AddSettings<RecoveryOptions>(RecoveryOptions.Section);
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<PresenceMetrics>();

@@ -17,6 +17,12 @@ internal static partial class Log
     [LoggerMessage(2005, LogLevel.Warning, "Publishing the answer to {RequestId} failed")]
     public static partial void OutcomePublishFailed(ILogger logger, string requestId, Exception exception);
 
+    [LoggerMessage(2006, LogLevel.Error, "Redis refused to store message {MessageId}; it was not sent")]
+    public static partial void HistoryWriteFailed(ILogger logger, string messageId, Exception exception);
+
+    [LoggerMessage(2007, LogLevel.Warning, "Storing and publishing message {MessageId} failed; it may have been sent")]
+    public static partial void HistoryWriteUnknown(ILogger logger, string messageId, Exception exception);
+
     [LoggerMessage(2010, LogLevel.Information, "Acquired shard {Shard}")]
     public static partial void ShardAcquired(ILogger logger, int shard);
 

@@ -33,7 +33,12 @@ internal sealed class RouterMetrics
 
     public void Routed(SendStatus status, int deliveries, TimeSpan duration)
     {
-        _messages.Add(1, new KeyValuePair<string, object?>("outcome", status == SendStatus.Routed ? "routed" : "offline"));
+        _messages.Add(1, new KeyValuePair<string, object?>("outcome", status switch
+        {
+            SendStatus.Routed => "routed",
+            SendStatus.Offline => "offline",
+            _ => "unavailable",
+        }));
         if (deliveries > 0)
         {
             _deliveries.Add(deliveries);

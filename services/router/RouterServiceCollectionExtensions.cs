@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using ChatPlatform.Router.History;
 using ChatPlatform.Router.Registry;
 using ChatPlatform.Router.Routing;
 using ChatPlatform.Router.Sharding;
@@ -14,6 +15,9 @@ internal static class RouterServiceCollectionExtensions
         services.AddSettings<RouterOptions>(RouterOptions.Section)
             .Validate(options => options.LeaseRenewInterval * 2 <= options.LeaseTtl, "Router:LeaseRenewInterval must be at most half of Router:LeaseTtl.");
 
+        services.AddSettings<HistoryOptions>(HistoryOptions.Section)
+            .Validate(options => options.DisabledRoomPrefixes.All(prefix => prefix.Length > 0), "History:DisabledRoomPrefixes must not hold an empty prefix (it would turn history off for every room; use History:Enabled).");
+        services.AddSingleton<HistoryPolicy>();
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(provider => new RouterIdentity(
             provider.GetRequiredService<IOptions<RouterOptions>>().Value.Id

@@ -15,8 +15,18 @@ public static partial class DataPlaneCodec
     /// with <c>membership_joined</c> or <c>membership_left</c> as the kind. Varints and strings as
     /// <see cref="PayloadWriter"/> writes them; <c>#text</c> is the UTF-8 length in bytes.
     /// </summary>
-    public static readonly string MembershipLuaEncoder = $$"""
+    public static readonly string MembershipLuaEncoder = LuaPrimitives + $$"""
         -- Membership events ({{nameof(DataPlaneCodec)}}): what gateways decode from their channel.
+        local membership_joined, membership_left = {{(byte)MembershipEventKind.Joined}}, {{(byte)MembershipEventKind.Left}}
+        local function membership_event(kind, room, user, exclude)
+          return string.char({{(byte)PayloadKind.Membership}}, {{Version}}, kind)
+            .. payload_string(room) .. payload_string(user) .. payload_string(exclude)
+        end
+
+        """;
+
+    /// <summary>Varints and strings as <see cref="PayloadWriter"/> writes them, in Lua; <c>#text</c> is the UTF-8 length in bytes.</summary>
+    private const string LuaPrimitives = """
         local function payload_varint(n)
           local bytes = ''
           while n >= 128 do
@@ -27,11 +37,6 @@ public static partial class DataPlaneCodec
         end
         local function payload_string(text)
           return payload_varint(#text) .. text
-        end
-        local membership_joined, membership_left = {{(byte)MembershipEventKind.Joined}}, {{(byte)MembershipEventKind.Left}}
-        local function membership_event(kind, room, user, exclude)
-          return string.char({{(byte)PayloadKind.Membership}}, {{Version}}, kind)
-            .. payload_string(room) .. payload_string(user) .. payload_string(exclude)
         end
 
         """;

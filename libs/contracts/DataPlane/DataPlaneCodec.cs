@@ -12,9 +12,17 @@ public static partial class DataPlaneCodec
 {
     private const byte Version = 1;
 
+    /// <summary>Version 2 of a delivery adds its stream position; version 1 (no position) is still read.</summary>
+    private const byte DeliveryVersion = 2;
+
+    /// <summary>Version 2 of an outcome adds whether the message was stored; version 1 is still read.</summary>
+    private const byte OutcomeVersion = 2;
+
     private delegate void FieldWriter<T>(ref PayloadWriter writer, T value);
 
     private delegate T FieldReader<T>(ref PayloadReader reader);
+
+    private delegate T VersionedFieldReader<T>(ref PayloadReader reader, byte version);
 
     public static PayloadKind PeekKind(ReadOnlySpan<byte> payload) =>
         payload.Length >= 2 ? (PayloadKind)payload[0] : throw new FormatException("Empty data-plane payload.");
@@ -40,43 +48,99 @@ public static partial class DataPlaneCodec
             TraceParent: reader.ReadNullableString(),
             Body: reader.ReadBytes()));
 
-    /// <summary>A router's message for a gateway holding recipients.</summary>
-    public static byte[] Encode(Delivery delivery) => Write(PayloadKind.Delivery, delivery, static (ref writer, delivery) =>
+    /// <summary>
+    /// A router's message for a gateway holding recipients; also what a history stream stores.
+    /// Its stream position comes last: stream, epoch and offset, empty and 0 when not stored.
+    /// </summary>
+    public static byte[] Encode(Delivery delivery) => Write(PayloadKind.Delivery, DeliveryVersion, delivery, static (ref writer, delivery) =>
     {
-        WriteStamp(ref writer, delivery.MessageId, delivery.Timestamp);
-        writer.WriteString(delivery.FromUser);
-        writer.WriteString(delivery.FromConnection);
-        WriteContent(ref writer, delivery.Target, delivery.TraceParent, delivery.Body);
+        WriteDeliveryFields(ref writer, delivery);
+        writer.WriteString(delivery.Position?.Stream ?? "");
+        writer.WriteString(delivery.Position?.Epoch ?? "");
+        writer.WriteVarint64((ulong)(delivery.Position?.Offset ?? 0));
     });
 
-    public static Delivery DecodeDelivery(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Delivery, static (ref reader) =>
-        new Delivery(
+    /// <summary>
+    /// A delivery to be stored in <paramref name="stream"/>, up to and including the stream's
+    /// name: the router's append script ends it with the epoch and offset it assigns
+    /// (<see cref="StoredDeliveryLuaEncoder"/>), so the result is <see cref="Encode(Delivery)"/>'s.
+    /// </summary>
+    public static byte[] EncodeStoredPrefix(Delivery delivery, string stream) => Write(PayloadKind.Delivery, DeliveryVersion, (delivery, stream), static (ref writer, value) =>
+    {
+        WriteDeliveryFields(ref writer, value.delivery);
+        writer.WriteString(value.stream);
+    });
+
+    /// <summary>
+    /// Lua that ends what <see cref="EncodeStoredPrefix"/> began:
+    /// <c>stored_delivery(prefix, epoch, offset)</c>, for the router's append script to
+    /// concatenate in front of its own code. A golden test runs it in Redis against
+    /// <see cref="Encode(Delivery)"/>'s bytes.
+    /// </summary>
+    public static readonly string StoredDeliveryLuaEncoder = LuaPrimitives + """
+        local function stored_delivery(prefix, epoch, offset)
+          return prefix .. payload_string(epoch) .. payload_varint(offset)
+        end
+
+        """;
+
+    public static Delivery DecodeDelivery(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Delivery, Version, DeliveryVersion, static (ref reader, version) =>
+    {
+        var delivery = new Delivery(
             MessageId: reader.ReadString(),
             Timestamp: reader.ReadInt64(),
             FromUser: reader.ReadString(),
             FromConnection: reader.ReadString(),
             Target: ReadTarget(ref reader),
             TraceParent: reader.ReadNullableString(),
-            Body: reader.ReadBytes()));
+            Body: reader.ReadBytes());
+        if (version == Version)
+        {
+            return delivery;
+        }
+
+        var stream = reader.ReadString();
+        var epoch = reader.ReadString();
+        var offset = reader.ReadVarint64();
+        return stream.Length == 0 ? delivery : delivery with
+        {
+            Position = new HistoryPosition(stream, epoch, offset <= long.MaxValue ? (long)offset : throw new FormatException("Offset out of range in data-plane payload.")),
+        };
+    });
+
+    private static void WriteDeliveryFields(ref PayloadWriter writer, Delivery delivery)
+    {
+        WriteStamp(ref writer, delivery.MessageId, delivery.Timestamp);
+        writer.WriteString(delivery.FromUser);
+        writer.WriteString(delivery.FromConnection);
+        WriteContent(ref writer, delivery.Target, delivery.TraceParent, delivery.Body);
+    }
 
     public static byte[] Encode(SendOutcome outcome)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(outcome.Recipients);
-        return Write(PayloadKind.Outcome, outcome, static (ref writer, outcome) =>
+        return Write(PayloadKind.Outcome, OutcomeVersion, outcome, static (ref writer, outcome) =>
         {
             writer.WriteString(outcome.MessageId);
             writer.WriteString(outcome.ConnectionId);
             writer.WriteByte((byte)outcome.Status);
             writer.WriteVarint((uint)outcome.Recipients);
+            writer.WriteByte(outcome.Stored ? (byte)1 : (byte)0);
         });
     }
 
-    public static SendOutcome DecodeOutcome(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Outcome, static (ref reader) =>
+    public static SendOutcome DecodeOutcome(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Outcome, Version, OutcomeVersion, static (ref reader, version) =>
         new SendOutcome(
             MessageId: reader.ReadString(),
             ConnectionId: reader.ReadString(),
             Status: ReadEnum<SendStatus>(reader.ReadByte()),
-            Recipients: ReadCount(ref reader)));
+            Recipients: ReadCount(ref reader),
+            Stored: version > Version && reader.ReadByte() switch
+            {
+                0 => false,
+                1 => true,
+                var other => throw new FormatException($"Invalid stored flag {other} in data-plane payload."),
+            }));
 
     public static byte[] Encode(PresenceQuery query) => Write(PayloadKind.PresenceQuery, query, static (ref writer, query) =>
     {
@@ -128,21 +192,26 @@ public static partial class DataPlaneCodec
         return new PresenceAnswer(queryId, connectionId, connections, users);
     });
 
+    private static byte[] Write<T>(PayloadKind kind, T value, FieldWriter<T> fields) => Write(kind, Version, value, fields);
+
     /// <summary>Writes the payload's kind and version, then its fields: measured first, so the array is exactly its size.</summary>
-    private static byte[] Write<T>(PayloadKind kind, T value, FieldWriter<T> fields)
+    private static byte[] Write<T>(PayloadKind kind, byte version, T value, FieldWriter<T> fields)
     {
         var measure = PayloadWriter.Measuring();
         fields(ref measure, value);
         var payload = new byte[2 + measure.Position];
         var writer = new PayloadWriter(payload);
         writer.WriteByte((byte)kind);
-        writer.WriteByte(Version);
+        writer.WriteByte(version);
         fields(ref writer, value);
         return payload;
     }
 
+    private static T Read<T>(ReadOnlyMemory<byte> payload, PayloadKind expected, FieldReader<T> fields) =>
+        Read(payload, expected, Version, Version, (ref reader, _) => fields(ref reader));
+
     /// <summary>Checks the payload's kind and version, reads its fields, and checks nothing is left over.</summary>
-    private static T Read<T>(ReadOnlyMemory<byte> payload, PayloadKind expected, FieldReader<T> fields)
+    private static T Read<T>(ReadOnlyMemory<byte> payload, PayloadKind expected, byte oldest, byte newest, VersionedFieldReader<T> fields)
     {
         var reader = new PayloadReader(payload);
         var kind = (PayloadKind)reader.ReadByte();
@@ -152,12 +221,12 @@ public static partial class DataPlaneCodec
         }
 
         var version = reader.ReadByte();
-        if (version != Version)
+        if (version < oldest || version > newest)
         {
             throw new FormatException($"Unsupported {expected} payload version {version}.");
         }
 
-        var value = fields(ref reader);
+        var value = fields(ref reader, version);
         if (!reader.AtEnd)
         {
             throw new FormatException("Trailing bytes after data-plane payload.");

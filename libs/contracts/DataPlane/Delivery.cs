@@ -5,6 +5,7 @@ namespace ChatPlatform.Contracts.DataPlane;
 /// delivery once on each such gateway's channel, and the gateway resolves <see cref="Target"/>
 /// against its own sockets.
 /// </summary>
+/// <param name="Position">Where the message is stored, when it is (a user or room target with history on).</param>
 public sealed record Delivery(
     string MessageId,
     long Timestamp,
@@ -12,4 +13,5 @@ public sealed record Delivery(
     string FromConnection,
     MessageTarget Target,
     ReadOnlyMemory<byte> Body,
-    string? TraceParent);
+    string? TraceParent,
+    HistoryPosition? Position = null);

@@ -43,6 +43,29 @@ internal struct PayloadReader(ReadOnlyMemory<byte> payload)
         throw new FormatException("Malformed length in data-plane payload.");
     }
 
+    public ulong ReadVarint64()
+    {
+        ulong result = 0;
+        for (var shift = 0; shift < 70; shift += 7)
+        {
+            var b = ReadByte();
+
+            // The tenth byte carries only the top bit of a 64-bit value.
+            if (shift == 63 && b > 0x01)
+            {
+                throw new FormatException("Malformed number in data-plane payload.");
+            }
+
+            result |= (ulong)(b & 0x7F) << shift;
+            if (b < 0x80)
+            {
+                return result;
+            }
+        }
+
+        throw new FormatException("Malformed number in data-plane payload.");
+    }
+
     public long ReadInt64()
     {
         Ensure(sizeof(long));

@@ -46,6 +46,17 @@ internal ref struct PayloadWriter
         WriteByte((byte)value);
     }
 
+    public void WriteVarint64(ulong value)
+    {
+        while (value >= 0x80)
+        {
+            WriteByte((byte)(value | 0x80));
+            value >>= 7;
+        }
+
+        WriteByte((byte)value);
+    }
+
     public void WriteInt64(long value)
     {
         if (!_measuring)

@@ -11,4 +11,7 @@ public enum SendStatus : byte
 
     /// <summary>The target has no live connection.</summary>
     Offline = 2,
+
+    /// <summary>History could not be written: nothing was published or stored.</summary>
+    Unavailable = 3,
 }

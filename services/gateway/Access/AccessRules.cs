@@ -27,6 +27,7 @@ internal sealed class AccessRules(LocalConnections connections, IOptions<Gateway
         SendCommand send => CheckSend(connection, send),
         JoinCommand join => CheckJoin(connection, join),
         PresenceCommand query => CheckPresence(connection, query),
+        HistoryCommand history => CheckHistory(connection, history),
 
         // Leaving is always allowed: a room the connection is not in is acked and changes nothing.
         _ => null,
@@ -54,6 +55,19 @@ internal sealed class AccessRules(LocalConnections connections, IOptions<Gateway
             ? new ProtocolError(join.RequestId, ErrorCodes.BadRequest, $"a connection can be in at most {_options.MaxRoomsPerConnection} rooms")
             : null;
     }
+
+    /// <summary>
+    /// Whether a resuming connection may be put back in a room of its old session: its new token
+    /// may no longer list a private room, and it has room for one more.
+    /// </summary>
+    public bool MayRestore(ClientConnection connection, string room) =>
+        MayEnter(connection, room) && connections.RoomCount(connection) < _options.MaxRoomsPerConnection;
+
+    /// <summary>A room's history is for its members (who could enter it); a user's only for that user, which the command cannot name otherwise.</summary>
+    private ProtocolError? CheckHistory(ClientConnection connection, HistoryCommand history) =>
+        history.Room is { } room && !connections.IsMember(connection, room)
+            ? Forbidden(history, $"join room {room} before reading its history")
+            : null;
 
     /// <summary>Anyone may ask about a user; about a room, anyone who may enter it.</summary>
     private static ProtocolError? CheckPresence(ClientConnection connection, PresenceCommand query) =>

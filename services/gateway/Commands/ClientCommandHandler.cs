@@ -16,6 +16,7 @@ internal sealed class ClientCommandHandler(
     SendHandler sends,
     PresenceQueryHandler presenceQueries,
     MembershipHandler memberships,
+    HistoryHandler history,
     GatewayMetrics metrics)
 {
     /// <param name="frame">Valid only until this returns.</param>
@@ -50,6 +51,9 @@ internal sealed class ClientCommandHandler(
                 break;
             case LeaveCommand leave:
                 RejectIfRefused(connection, await memberships.LeaveAsync(connection, leave, closed));
+                break;
+            case HistoryCommand read:
+                RejectIfRefused(connection, await history.HandleAsync(connection, read));
                 break;
         }
     }

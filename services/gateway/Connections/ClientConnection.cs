@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Authentication;
 using ChatPlatform.Protocol;
 
@@ -17,6 +18,9 @@ internal sealed class ClientConnection
     private readonly Channel<byte[]> _outbound;
     private readonly CancellationTokenSource _abort = new();
     private readonly TimeSpan _closeTimeout;
+    private readonly int _queueCapacity;
+    private readonly Lock _holdGate = new();
+    private List<(byte[] Frame, HistoryPosition? Position)>? _held;
     private int _closing;
     private volatile bool _dropQueued;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -30,6 +34,7 @@ internal sealed class ClientConnection
         Grants = grants ?? ConnectionGrants.None;
         Self = [this];
         _closeTimeout = closeTimeout;
+        _queueCapacity = queueCapacity;
         _outbound = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(queueCapacity)
         {
             SingleReader = true,
@@ -60,9 +65,80 @@ internal sealed class ClientConnection
     /// <summary>How the connection ended: a close code, or "aborted" when the socket failed.</summary>
     public string CloseDescription { get; private set; } = "open";
 
-    /// <summary>Queues a frame for the client.</summary>
+    /// <summary>Queues a frame for the client; while it resumes, holds it until <see cref="ReleaseHeld"/>.</summary>
+    /// <param name="position">Where the frame's message is stored, for a message frame; a held one already recovered is dropped.</param>
     /// <returns>False when the connection is closing, or its queue was full (which closes it).</returns>
-    public bool TrySend(byte[] frame)
+    public bool TrySend(byte[] frame, HistoryPosition? position = null)
+    {
+        if (Volatile.Read(ref _held) is not null)
+        {
+            lock (_holdGate)
+            {
+                if (_held is { } held)
+                {
+                    if (held.Count < _queueCapacity)
+                    {
+                        held.Add((frame, position));
+                        return true;
+                    }
+
+                    Close(CloseCodes.PolicyViolation, CloseCodes.OutboundQueueFullReason, drain: false);
+                    return false;
+                }
+            }
+        }
+
+        return Queue(frame);
+    }
+
+    /// <summary>
+    /// From now until <see cref="ReleaseHeld"/>, frames for the client wait (up to its queue's
+    /// capacity) while what it missed is sent first. Called before the connection can get any.
+    /// </summary>
+    public void HoldLive() => _held = [];
+
+    /// <summary>
+    /// Queues a recovered frame, waiting for room in the queue: recovery goes at the client's pace.
+    /// </summary>
+    public ValueTask SendRecoveredAsync(byte[] frame, CancellationToken cancellationToken) =>
+        _outbound.Writer.WriteAsync(frame, cancellationToken);
+
+    /// <summary>
+    /// Ends a resume: queues <paramref name="recovered"/>, then the frames held meanwhile in the
+    /// order they came, except messages already sent again (at or below
+    /// <paramref name="recoveredUpTo"/> of their stream, in the same epoch); then frames flow as usual.
+    /// </summary>
+    public void ReleaseHeld(IReadOnlyDictionary<string, HistoryPosition> recoveredUpTo, byte[] recovered)
+    {
+        lock (_holdGate)
+        {
+            if (_held is not { } held)
+            {
+                return;
+            }
+
+            _held = null;
+            if (!Queue(recovered))
+            {
+                return;
+            }
+
+            foreach (var (frame, position) in held)
+            {
+                if (position is { } stored && recoveredUpTo.TryGetValue(stored.Stream, out var upTo) && stored.Epoch == upTo.Epoch && stored.Offset <= upTo.Offset)
+                {
+                    continue;
+                }
+
+                if (!Queue(frame))
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private bool Queue(byte[] frame)
     {
         if (_outbound.Writer.TryWrite(frame))
         {

@@ -22,7 +22,11 @@ internal sealed class Acknowledgements(PendingRequests pending, GatewayMetrics m
 
         if (outcome.Status == SendStatus.Routed)
         {
-            Reply(send, "acked", ServerFrames.Ack(send.RequestId, outcome.MessageId, outcome.Recipients));
+            Reply(send, "acked", ServerFrames.Ack(send.RequestId, outcome.MessageId, outcome.Recipients, outcome.Stored));
+        }
+        else if (outcome.Status == SendStatus.Unavailable)
+        {
+            Fail(send, ErrorCodes.Unavailable, "history is unavailable; the message was not sent");
         }
         else
         {

@@ -83,7 +83,7 @@ internal sealed class GatewayChannelListener(
         foreach (var recipient in connections.Resolve(delivery.Target))
         {
             frame ??= ServerFrames.Message(delivery);
-            if (recipient.Id != skip && recipient.TrySend(frame))
+            if (recipient.Id != skip && recipient.TrySend(frame, delivery.Position))
             {
                 delivered++;
             }

@@ -11,7 +11,7 @@ namespace ChatPlatform.Gateway.Protocol;
 /// be wrong becomes a <see cref="ProtocolError"/> with a message a person can act on; the
 /// frame's <c>id</c> is carried into the error whenever it could be read.
 /// Unknown fields are ignored so clients may send newer fields to older gateways.
-/// Over 300 lines on purpose: one reader pass holds every field of every frame type, and each
+/// Over 350 lines on purpose: one reader pass holds every field of every frame type, and each
 /// way a frame can be wrong has its own message; split up, the pass would have to hand its
 /// state around.
 /// </summary>
@@ -116,7 +116,25 @@ internal static class ClientFrameParser
             else if (reader.ValueTextEquals("user"u8))
             {
                 reader.Read();
-                fields.User = ReadName(ref reader, TargetKind.User, "user", out fields.UserProblem);
+                if (reader.TokenType == JsonTokenType.True)
+                {
+                    // history's "user":true, the caller's own stream.
+                    fields.OwnUser = true;
+                }
+                else
+                {
+                    fields.User = ReadName(ref reader, TargetKind.User, "user", out fields.UserProblem);
+                }
+            }
+            else if (reader.ValueTextEquals("limit"u8))
+            {
+                reader.Read();
+                fields.Limit = ReadCount(ref reader, "limit", 1, HistoryCommand.MaxLimit, out fields.LimitProblem);
+            }
+            else if (reader.ValueTextEquals("before"u8))
+            {
+                reader.Read();
+                fields.Before = ReadCount(ref reader, "before", 1, long.MaxValue, out fields.BeforeProblem);
             }
             else
             {
@@ -191,6 +209,20 @@ internal static class ClientFrameParser
         return problem is null ? target : null;
     }
 
+    /// <summary>Reads a whole number from <paramref name="min"/> to <paramref name="max"/> at the reader.</summary>
+    private static long? ReadCount(ref Utf8JsonReader reader, string field, long min, long max, out string? problem)
+    {
+        if (reader.TokenType == JsonTokenType.Number && reader.TryGetInt64(out var value) && value >= min && value <= max)
+        {
+            problem = null;
+            return value;
+        }
+
+        reader.Skip();
+        problem = max == long.MaxValue ? $"\"{field}\" must be a whole number of at least {min}" : $"\"{field}\" must be a whole number from {min} to {max}";
+        return null;
+    }
+
     /// <summary>Reads a user name, connection id or room name at the reader, checking it follows <see cref="NameRules"/>.</summary>
     private static string? ReadName(ref Utf8JsonReader reader, TargetKind kind, string field, out string? problem)
     {
@@ -237,6 +269,7 @@ internal static class ClientFrameParser
                 : fields.Room is { } left ? (new LeaveCommand(id, left), null)
                 : (null, "\"leave\" needs a \"room\""),
             FrameTypes.Presence => ValidatePresence(ref fields),
+            FrameTypes.History => ValidateHistory(ref fields),
             _ => (null, null),
         };
 
@@ -285,6 +318,22 @@ internal static class ClientFrameParser
         };
     }
 
+    private static (ClientCommand?, string?) ValidateHistory(ref Fields fields)
+    {
+        if ((fields.RoomProblem ?? fields.LimitProblem ?? fields.BeforeProblem) is { } problem)
+        {
+            return (null, problem);
+        }
+
+        var limit = (int)(fields.Limit ?? HistoryCommand.DefaultLimit);
+        return (fields.Room, fields.OwnUser, fields.User ?? (object?)fields.UserProblem) switch
+        {
+            ({ } room, false, null) => (new HistoryCommand(fields.RequestId, room, limit, fields.Before), null),
+            (null, true, null) => (new HistoryCommand(fields.RequestId, null, limit, fields.Before), null),
+            _ => (null, "\"history\" needs exactly one of \"room\" or \"user\":true"),
+        };
+    }
+
     private static string Describe(JsonException exception)
     {
         // "'x' is an invalid start of a value. LineNumber: 0 | BytePositionInLine: 7." -> keep the first sentence and the position.
@@ -311,5 +360,10 @@ internal static class ClientFrameParser
         public string? TargetProblem;
         public string? RoomProblem;
         public string? UserProblem;
+        public bool OwnUser;
+        public long? Limit;
+        public string? LimitProblem;
+        public long? Before;
+        public string? BeforeProblem;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Protocol;
 
@@ -9,21 +10,63 @@ namespace ChatPlatform.Gateway.Protocol;
 /// </summary>
 internal static class ServerFrames
 {
-    public static byte[] Welcome(string connectionId, string userId, string gatewayId)
+    public static byte[] Welcome(string connectionId, string userId, string gatewayId, string session)
     {
         var writer = FrameWriter.Begin(FrameTypes.Welcome);
         writer.WriteString("connection"u8, connectionId);
         writer.WriteString("user"u8, userId);
         writer.WriteString("gateway"u8, gatewayId);
+        writer.WriteString("session"u8, session);
         return FrameWriter.End(writer);
     }
 
-    public static byte[] Ack(byte[]? requestId, string messageId, int recipients)
+    public static byte[] Ack(byte[]? requestId, string messageId, int recipients, bool stored)
     {
         var writer = FrameWriter.Begin(FrameTypes.Ack);
         FrameWriter.WriteRawId(writer, requestId);
         writer.WriteString("message"u8, messageId);
         writer.WriteNumber("recipients"u8, recipients);
+        if (stored)
+        {
+            writer.WriteBoolean("stored"u8, true);
+        }
+
+        return FrameWriter.End(writer);
+    }
+
+    /// <summary><c>{"type":"recovered","rooms":[..],"messages":N,"complete":true}</c>: the end of a resume.</summary>
+    public static byte[] Recovered(IReadOnlyList<string> rooms, int messages, bool complete)
+    {
+        var writer = FrameWriter.Begin(FrameTypes.Recovered);
+        writer.WriteStartArray("rooms"u8);
+        foreach (var room in rooms)
+        {
+            writer.WriteStringValue(room);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteNumber("messages"u8, messages);
+        writer.WriteBoolean("complete"u8, complete);
+        return FrameWriter.End(writer);
+    }
+
+    /// <summary><c>{"type":"history","id":..,"stream":"room:lobby","epoch":"..","messages":[..]}</c>, the messages oldest first.</summary>
+    public static byte[] History(byte[]? requestId, string stream, string epoch, IReadOnlyList<Delivery> messages)
+    {
+        var writer = FrameWriter.Begin(FrameTypes.History);
+        FrameWriter.WriteRawId(writer, requestId);
+        writer.WriteString("stream"u8, stream);
+        writer.WriteString("epoch"u8, epoch);
+        writer.WriteStartArray("messages"u8);
+        foreach (var message in messages)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("type"u8, FrameTypes.Message);
+            WriteMessageFields(writer, message, recovered: false);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         return FrameWriter.End(writer);
     }
 
@@ -83,9 +126,16 @@ internal static class ServerFrames
 
     public static byte[] Error(ProtocolError error) => Error(error.RequestId, error.Code, error.Message);
 
-    public static byte[] Message(Delivery delivery)
+    /// <param name="recovered">Sent again while a connection resumes: marked <c>"recovered":true</c>.</param>
+    public static byte[] Message(Delivery delivery, bool recovered = false)
     {
         var writer = FrameWriter.Begin(FrameTypes.Message);
+        WriteMessageFields(writer, delivery, recovered);
+        return FrameWriter.End(writer);
+    }
+
+    private static void WriteMessageFields(Utf8JsonWriter writer, Delivery delivery, bool recovered)
+    {
         writer.WriteString("message"u8, delivery.MessageId);
         writer.WriteStartObject("from"u8);
         writer.WriteString("user"u8, delivery.FromUser);
@@ -97,7 +147,16 @@ internal static class ServerFrames
         // Validated by the sending gateway's parser.
         writer.WriteRawValue(delivery.Body.Span, skipInputValidation: true);
         writer.WriteNumber("ts"u8, delivery.Timestamp);
-        return FrameWriter.End(writer);
+        if (delivery.Position is { } position)
+        {
+            writer.WriteString("stream"u8, position.Stream);
+            writer.WriteNumber("offset"u8, position.Offset);
+        }
+
+        if (recovered)
+        {
+            writer.WriteBoolean("recovered"u8, true);
+        }
     }
 
     /// <summary>The <c>to</c> field that names a target of this kind.</summary>

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using ChatPlatform.Gateway.Admission;
 using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.Connections;
+using ChatPlatform.Gateway.History;
 using ChatPlatform.Gateway.Protocol;
 using ChatPlatform.Protocol;
 using Microsoft.Extensions.Options;
@@ -14,12 +15,14 @@ namespace ChatPlatform.Gateway.Sessions;
 /// (<see cref="ClientConnection.RunSenderAsync"/>); the reader reads frames, answers pings and
 /// admits text frames (<see cref="FrameAdmission"/>); the handler acts on the admitted frames one
 /// at a time, in order (<see cref="ClientCommandHandler"/>). The timer closes the connection when
-/// its token expires.
+/// its token expires. A resuming connection recovers (<see cref="SessionRecovery"/>) before its
+/// handler starts, so its frames are answered after the <c>recovered</c> frame.
 /// </summary>
 internal sealed class ConnectionSessions(
     GatewayIdentity identity,
     FrameAdmission admission,
     ClientCommandHandler commands,
+    SessionRecovery recovery,
     IOptions<GatewayOptions> options,
     TimeProvider time,
     GatewayMetrics metrics,
@@ -28,9 +31,11 @@ internal sealed class ConnectionSessions(
     private readonly GatewayOptions _options = options.Value;
 
     /// <summary>Returns once the connection has closed and every frame read before has been handled.</summary>
-    public async Task RunAsync(ClientConnection connection, WebSocket socket)
+    /// <param name="session">The connection's resume token, for its <c>welcome</c>.</param>
+    /// <param name="resumption">Set when the connection asked to resume a session.</param>
+    public async Task RunAsync(ClientConnection connection, WebSocket socket, SessionToken session, Resumption? resumption = null)
     {
-        var welcome = ServerFrames.Welcome(connection.Id, connection.UserId, identity.Id);
+        var welcome = ServerFrames.Welcome(connection.Id, connection.UserId, identity.Id, session.ToString());
         var pending = admission.Open();
 
         // A connection lives no longer than its token: the client reconnects with a fresh one.
@@ -42,7 +47,7 @@ internal sealed class ConnectionSessions(
             connection.Close(CloseCodes.PolicyViolation, CloseCodes.TokenExpiredReason, drain: true));
         using var closed = new CancellationTokenSource();
         var sending = connection.RunSenderAsync(socket, welcome);
-        var handling = HandleAllAsync(connection, pending, closed.Token);
+        var handling = RecoverThenHandleAsync(connection, resumption, pending, closed.Token);
         var receiving = ReceiveAsync(connection, socket, pending);
         await Task.WhenAny(sending, receiving);
 
@@ -116,6 +121,16 @@ internal sealed class ConnectionSessions(
         {
             pending.Complete();
         }
+    }
+
+    private async Task RecoverThenHandleAsync(ClientConnection connection, Resumption? resumption, PendingFrames pending, CancellationToken closed)
+    {
+        if (resumption is not null)
+        {
+            await recovery.RunAsync(connection, resumption.Plan, closed);
+        }
+
+        await HandleAllAsync(connection, pending, closed);
     }
 
     /// <summary>Handles the connection's admitted frames one at a time, in order.</summary>

@@ -2,13 +2,16 @@ using ChatPlatform.Contracts;
 using ChatPlatform.Contracts.Connections;
 using ChatPlatform.Contracts.Gateways;
 using ChatPlatform.Contracts.Rooms;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace ChatPlatform.Presence.Registry;
 
-internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis) : IConnectionRegistry
+internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis, IOptions<RecoveryOptions>? recovery = null) : IConnectionRegistry
 {
     private const int SyncBatchSize = 200;
+
+    private readonly long _recoveryWindowMs = Milliseconds((recovery?.Value ?? new RecoveryOptions()).Window);
 
     private IDatabase Database => redis.GetDatabase();
 
@@ -137,7 +140,7 @@ internal sealed class RedisConnectionRegistry(IConnectionMultiplexer redis) : IC
             [gatewayId, connectionId, Milliseconds(closedTtl)]) == 1;
 
     private Task<RedisResult> RunAsync(string script, RedisKey[] keys, RedisValue[] arguments) =>
-        Database.ScriptEvaluateAsync(script, RegistryLayout.WithKeys(keys), RegistryLayout.WithArguments(arguments));
+        Database.ScriptEvaluateAsync(script, RegistryLayout.WithKeys(keys), RegistryLayout.WithArguments(_recoveryWindowMs, arguments));
 
     private static long Milliseconds(TimeSpan value) => (long)value.TotalMilliseconds;
 }

@@ -13,7 +13,7 @@ internal static class RegistryLayout
     public const int FirstKey = 6;
 
     /// <summary>1-based index of a script's first own argument.</summary>
-    public const int FirstArgument = 12;
+    public const int FirstArgument = 15;
 
     private static readonly RedisKey[] Keys =
     [
@@ -37,9 +37,12 @@ internal static class RegistryLayout
         RedisNames.ConnectionRoomsPrefix,
         RedisNames.SequencesSuffix,
         RedisNames.ClosedConnectionPrefix,
+        RedisNames.SessionPrefix,
+        RedisNames.ResumablePrefix,
     ];
 
     public static RedisKey[] WithKeys(params RedisKey[] own) => [.. Keys, .. own];
 
-    public static RedisValue[] WithArguments(params RedisValue[] own) => [.. Arguments, .. own];
+    /// <param name="recoveryWindowMs">How long an ended connection's session stays resumable (<see cref="RecoveryOptions.Window"/>).</param>
+    public static RedisValue[] WithArguments(long recoveryWindowMs, params RedisValue[] own) => [.. Arguments, recoveryWindowMs, .. own];
 }

@@ -20,6 +20,7 @@ internal static class RegistryScripts
         local channel, gateway_channel, gateway_connections, retired_prefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
         local room_prefix, members_suffix, users_suffix, gateways_suffix, connection_rooms = ARGV[5], ARGV[6], ARGV[7], ARGV[8], ARGV[9]
         local sequences_suffix, closed_prefix = ARGV[10], ARGV[11]
+        local session_prefix, resumable_prefix, recovery_window = ARGV[12], ARGV[13], ARGV[14]
 
         local function now_ms()
           local t = redis.call('TIME')
@@ -81,6 +82,13 @@ internal static class RegistryScripts
           return user
         end
 
+        -- The connection ended: its session can be resumed for the recovery window, and until
+        -- then direct messages to its user are stored even when no connection of theirs is live.
+        local function end_session(connection, user)
+          redis.call('PEXPIRE', session_prefix .. connection, recovery_window)
+          redis.call('SET', resumable_prefix .. user, '1', 'PX', recovery_window)
+        end
+
         local function leave_all(gateway, connection)
           local records = redis.call('HGETALL', connection_rooms .. connection)
           for i = 1, #records, 2 do
@@ -123,7 +131,7 @@ internal static class RegistryScripts
 
     /// <summary>KEYS gateway connections, closed marker, sequences; ARGV gateway, instance, connection, user, lease ms, sequence.</summary>
     public static readonly string Register = Prelude + """
-        local gateway, instance, connection, user, lease, seq = ARGV[12], ARGV[13], ARGV[14], ARGV[15], tonumber(ARGV[16]), ARGV[17]
+        local gateway, instance, connection, user, lease, seq = ARGV[15], ARGV[16], ARGV[17], ARGV[18], tonumber(ARGV[19]), ARGV[20]
         if redis.call('EXISTS', KEYS[7]) == 1 then return 'closed' end
         if not claim(gateway, instance) then return 'stale' end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
@@ -136,20 +144,21 @@ internal static class RegistryScripts
 
     /// <summary>KEYS gateway connections, closed marker, sequences; ARGV gateway, connection, marker ms.</summary>
     public static readonly string Remove = Prelude + """
-        local gateway, connection, marker = ARGV[12], ARGV[13], ARGV[14]
+        local gateway, connection, marker = ARGV[15], ARGV[16], ARGV[17]
         redis.call('SET', KEYS[7], '1', 'PX', marker)
         local user = redis.call('HGET', KEYS[6], connection)
         if not user then return 0 end
         redis.call('HDEL', KEYS[6], connection)
         redis.call('HDEL', KEYS[8], connection)
         leave_all(gateway, connection)
+        end_session(connection, user)
         publish(change_removed, gateway, connection, user)
         return 1
         """;
 
     /// <summary>KEYS gateway connections; ARGV gateway, instance, lease ms. Returns the connection count, or -1 for a replaced instance.</summary>
     public static readonly string Heartbeat = Prelude + """
-        local gateway, instance, lease = ARGV[12], ARGV[13], tonumber(ARGV[14])
+        local gateway, instance, lease = ARGV[15], ARGV[16], tonumber(ARGV[17])
         if not claim(gateway, instance) then return -1 end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
         return redis.call('HLEN', KEYS[6])
@@ -157,7 +166,7 @@ internal static class RegistryScripts
 
     /// <summary>ARGV gateway, instance.</summary>
     public static readonly string RemoveGateway = Prelude + """
-        local gateway, instance = ARGV[12], ARGV[13]
+        local gateway, instance = ARGV[15], ARGV[16]
         if redis.call('HGET', instances, gateway) ~= instance then return 0 end
         remove_gateway(gateway, instance)
         return 1
@@ -165,7 +174,7 @@ internal static class RegistryScripts
 
     /// <summary>ARGV limit. Returns the gateways removed.</summary>
     public static readonly string RemoveExpiredGateways = Prelude + """
-        local limit = tonumber(ARGV[12])
+        local limit = tonumber(ARGV[15])
         local expired = redis.call('ZRANGEBYSCORE', leases, '-inf', now_ms(), 'LIMIT', 0, limit)
         for _, gateway in ipairs(expired) do
           remove_gateway(gateway, redis.call('HGET', instances, gateway) or '')
@@ -179,7 +188,7 @@ internal static class RegistryScripts
     /// redelivery) changes nothing.
     /// </summary>
     public static readonly string Join = Prelude + """
-        local gateway, connection, room, seq = ARGV[12], ARGV[13], ARGV[14], tonumber(ARGV[15])
+        local gateway, connection, room, seq = ARGV[15], ARGV[16], ARGV[17], tonumber(ARGV[18])
         local user = redis.call('HGET', KEYS[6], connection)
         if not user then return 'unknown' end
         local last = record(connection, room)
@@ -196,7 +205,7 @@ internal static class RegistryScripts
     /// close took its memberships already (a marker written for it would never be deleted).
     /// </summary>
     public static readonly string Leave = Prelude + """
-        local gateway, connection, room, seq = ARGV[12], ARGV[13], ARGV[14], tonumber(ARGV[15])
+        local gateway, connection, room, seq = ARGV[15], ARGV[16], ARGV[17], tonumber(ARGV[18])
         if redis.call('HEXISTS', KEYS[6], connection) == 0 then return 'ok' end
         local last = record(connection, room)
         if last and math.abs(last) > seq then return 'ok' end
@@ -213,13 +222,16 @@ internal static class RegistryScripts
     /// gateway was retired, so no registry change is published. Returns the connections left.
     /// </summary>
     public static readonly string PurgeRetired = Prelude + """
-        local limit = tonumber(ARGV[12])
+        local limit = tonumber(ARGV[15])
         local entry = redis.call('SRANDMEMBER', retired_set)
         if not entry then return 0 end
         local gateway, instance = string.match(entry, '^(.-)\n(.*)$')
         local retired = retired_prefix .. gateway .. ':' .. instance
-        for _, connection in ipairs(redis.call('HRANDFIELD', retired, limit)) do
+        local picked = redis.call('HRANDFIELD', retired, limit, 'WITHVALUES')
+        for i = 1, #picked, 2 do
+          local connection = picked[i]
           leave_all(gateway, connection)
+          end_session(connection, picked[i + 1])
           redis.call('HDEL', retired, connection)
         end
         if redis.call('HLEN', retired) == 0 then redis.call('SREM', retired_set, entry) end
@@ -240,10 +252,10 @@ internal static class RegistryScripts
     /// leave would have been. Returns the connections added, or -1 for a replaced instance.
     /// </summary>
     public static readonly string SyncBatch = Prelude + """
-        local gateway, instance, lease, upto = ARGV[12], ARGV[13], tonumber(ARGV[14]), tonumber(ARGV[15])
+        local gateway, instance, lease, upto = ARGV[15], ARGV[16], tonumber(ARGV[17]), tonumber(ARGV[18])
         if not claim(gateway, instance) then return -1 end
         redis.call('ZADD', leases, now_ms() + lease, gateway)
-        local added, i = 0, 16
+        local added, i = 0, 19
         while i <= #ARGV do
           local connection, user, seq, count = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
           local reported = {}

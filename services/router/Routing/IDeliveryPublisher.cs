@@ -1,3 +1,5 @@
+using ChatPlatform.Router.History;
+
 namespace ChatPlatform.Router.Routing;
 
 /// <summary>
@@ -23,6 +25,22 @@ internal interface IDeliveryPublisher
     /// <exception cref="StackExchange.Redis.RedisException">From the task: the publish failed or timed out; it may still have arrived.</exception>
     /// <exception cref="TimeoutException">From the task: as above.</exception>
     Task<long> PublishAsync(string gatewayId, byte[] payload);
+
+    /// <summary>
+    /// Appends a delivery to its history stream and publishes it to each gateway, in one atomic
+    /// step (<see cref="AppendScript"/>): stored and published, or neither. Issued before this
+    /// returns, completed when Redis answers; ordered with <see cref="PublishAsync"/>.
+    /// </summary>
+    /// <param name="prefix">The delivery up to its stream name (<see cref="Contracts.DataPlane.DataPlaneCodec.EncodeStoredPrefix"/>).</param>
+    /// <param name="resumableUser">
+    /// When no gateway holds the target user: store only if this user can still resume a
+    /// session (<see cref="Contracts.RedisNames.Resumable"/>); otherwise null.
+    /// </param>
+    /// <returns>Where it was stored and what each publish reached, or null when it was not stored (no session to resume).</returns>
+    /// <exception cref="StackExchange.Redis.RedisServerException">From the task: Redis refused the script (e.g. out of memory); nothing was stored or published.</exception>
+    /// <exception cref="StackExchange.Redis.RedisException">From the task: it failed or timed out otherwise; it may still have run.</exception>
+    /// <exception cref="TimeoutException">From the task: as above.</exception>
+    Task<StoredPublish?> PublishStoredAsync(string stream, string? resumableUser, IReadOnlyList<string> gatewayIds, byte[] prefix);
 
     /// <summary>
     /// Publishes an answer without waiting for Redis (fire and forget): nobody learns whether it

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.Router.History;
 using ChatPlatform.Router.Registry;
 using ChatPlatform.Router.Sharding;
 using StackExchange.Redis;
@@ -12,9 +13,12 @@ namespace ChatPlatform.Router.Routing;
 /// Called by each shard's subscription in Redis order, one message at a time per shard (shards run
 /// side by side); the publishes for a message are issued before the call returns, so deliveries
 /// leave in the order messages arrived. Publishing goes through <see cref="IDeliveryPublisher"/>.
+/// A message the <see cref="HistoryPolicy"/> stores is appended to its stream in the same atomic
+/// step as its publishes.
 /// </summary>
 internal sealed class MessageRouter(
     RegistryCache registry,
+    HistoryPolicy history,
     ShardOwnership ownership,
     IDeliveryPublisher publisher,
     RouterMetrics metrics,
@@ -89,6 +93,12 @@ internal sealed class MessageRouter(
         activity?.SetTag("chat.target.kind", message.Target.Kind.ToString());
 
         var recipients = registry.Resolve(message.Target, message.ConnectionId);
+        if (history.StreamOf(message.Target) is { } stream)
+        {
+            RouteStored(message, stream, recipients, startedAt, activity);
+            return;
+        }
+
         if (recipients.Count == 0)
         {
             Finish(message, NoneStatus(message.Target), recipients: 0, deliveries: 0, startedAt, activity);
@@ -110,6 +120,74 @@ internal sealed class MessageRouter(
         }
 
         _ = CompleteAsync(message, recipients, publishes, startedAt, activity);
+    }
+
+    private void RouteStored(InboundMessage message, string stream, IReadOnlyList<GatewayRecipients> recipients, long startedAt, Activity? activity)
+    {
+        // A user no gateway holds gets it stored only while they can still resume; a room's
+        // message is stored even with nobody else in it.
+        var resumableUser = recipients.Count == 0 && message.Target.Kind == TargetKind.User ? message.Target.Value : null;
+        var gatewayIds = new string[recipients.Count];
+        for (var i = 0; i < gatewayIds.Length; i++)
+        {
+            gatewayIds[i] = recipients[i].GatewayId;
+        }
+
+        var prefix = DataPlaneCodec.EncodeStoredPrefix(
+            new Delivery(
+                message.MessageId,
+                message.Timestamp,
+                message.UserId,
+                message.ConnectionId,
+                message.Target,
+                message.Body,
+                activity?.Id ?? message.TraceParent),
+            stream);
+        _ = CompleteStoredAsync(message, recipients, publisher.PublishStoredAsync(stream, resumableUser, gatewayIds, prefix), startedAt, activity);
+    }
+
+    private async Task CompleteStoredAsync(InboundMessage message, IReadOnlyList<GatewayRecipients> recipients, Task<StoredPublish?> publishing, long startedAt, Activity? activity)
+    {
+        StoredPublish? stored;
+        try
+        {
+            stored = await publishing;
+        }
+        catch (RedisServerException exception)
+        {
+            // Redis refused the script before it wrote or published anything.
+            Log.HistoryWriteFailed(logger, message.MessageId, exception);
+            activity?.SetStatus(ActivityStatusCode.Error, "history write refused");
+            Finish(message, SendStatus.Unavailable, recipients: 0, deliveries: 0, startedAt, activity);
+            return;
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            // It may have run: with no outcome, the sender's gateway answers that the message may not have arrived.
+            Log.HistoryWriteUnknown(logger, message.MessageId, exception);
+            activity?.SetStatus(ActivityStatusCode.Error, "history write failed");
+            activity?.Dispose();
+            return;
+        }
+
+        if (stored is null)
+        {
+            Finish(message, SendStatus.Offline, recipients: 0, deliveries: 0, startedAt, activity);
+            return;
+        }
+
+        var routedTo = 0;
+        for (var i = 0; i < stored.Receivers.Length; i++)
+        {
+            // A gateway that has no subscriber is gone; the registry forgets it soon.
+            if (stored.Receivers[i] > 0)
+            {
+                routedTo += recipients[i].Connections;
+            }
+        }
+
+        activity?.SetTag("chat.stream.offset", stored.Offset);
+        Finish(message, SendStatus.Routed, routedTo, recipients.Count, startedAt, activity, stored: true);
     }
 
     private async Task CompleteAsync(InboundMessage message, IReadOnlyList<GatewayRecipients> recipients, Task<long>[] publishes, long startedAt, Activity? activity)
@@ -149,9 +227,9 @@ internal sealed class MessageRouter(
     private static SendStatus NoneStatus(MessageTarget target) =>
         target.Kind is TargetKind.User or TargetKind.Connection ? SendStatus.Offline : SendStatus.Routed;
 
-    private void Finish(InboundMessage message, SendStatus status, int recipients, int deliveries, long startedAt, Activity? activity)
+    private void Finish(InboundMessage message, SendStatus status, int recipients, int deliveries, long startedAt, Activity? activity, bool stored = false)
     {
-        Answer(message.GatewayId, DataPlaneCodec.Encode(new SendOutcome(message.MessageId, message.ConnectionId, status, recipients)), message.MessageId);
+        Answer(message.GatewayId, DataPlaneCodec.Encode(new SendOutcome(message.MessageId, message.ConnectionId, status, recipients, stored)), message.MessageId);
 
         metrics.Routed(status, deliveries, time.GetElapsedTime(startedAt));
         activity?.SetTag("chat.recipients", recipients);

@@ -160,8 +160,8 @@ public sealed class DataPlaneCodecTests
     {
         var payload = DataPlaneCodec.Encode(new SendOutcome("m", "cd", SendStatus.Offline, 300));
 
-        // kind, version, "m", "cd", status, 300 as LEB128 (0xAC 0x02).
-        byte[] expected = [3, 1, 1, (byte)'m', 2, (byte)'c', (byte)'d', 2, 0xAC, 0x02];
+        // kind, version 2, "m", "cd", status, 300 as LEB128 (0xAC 0x02), not stored.
+        byte[] expected = [3, 2, 1, (byte)'m', 2, (byte)'c', (byte)'d', 2, 0xAC, 0x02, 0];
         Assert.Equal(expected, payload);
     }
 
@@ -239,7 +239,9 @@ public sealed class DataPlaneCodecTests
     [MemberData(nameof(Kinds))]
     public void A_payload_with_an_unknown_version_is_rejected(PayloadKind kind)
     {
-        foreach (var version in new byte[] { 0, 2, 255 })
+        // Deliveries and outcomes are at version 2 and still read 1.
+        byte[] unknown = kind is PayloadKind.Delivery or PayloadKind.Outcome ? [0, 3, 255] : [0, 2, 255];
+        foreach (var version in unknown)
         {
             var payload = Encode(kind);
             payload[1] = version;
@@ -310,7 +312,7 @@ public sealed class DataPlaneCodecTests
 
     [Theory]
     [InlineData((byte)0)]
-    [InlineData((byte)3)]
+    [InlineData((byte)4)]
     [InlineData((byte)255)]
     public void An_unknown_send_status_is_rejected(byte value)
     {

@@ -34,11 +34,12 @@ public sealed class DataPlaneGoldenTests
     }
 
     [Fact]
-    public void A_delivery()
+    public void A_stored_delivery()
     {
-        // kind, version; id; timestamp; from user, from connection; target (3 = room); no trace parent (0); body.
-        var golden = Golden($"02 01  02 6d31  7b68e5cf8b010000  05 616c696365  02 6331  03 05 6c6f626279  00  {BodyHex}");
-        var delivery = new Delivery("m1", 1_700_000_000_123, "alice", "c1", MessageTarget.Room("lobby"), Body, null);
+        // kind, version 2; id; timestamp; from user, from connection; target (3 = room); no trace
+        // parent (0); body; stream "room:lobby", epoch "e7", offset 300 as a varint.
+        var golden = Golden($"02 02  02 6d31  7b68e5cf8b010000  05 616c696365  02 6331  03 05 6c6f626279  00  {BodyHex}  0a 726f6f6d3a6c6f626279  02 6537  ac02");
+        var delivery = new Delivery("m1", 1_700_000_000_123, "alice", "c1", MessageTarget.Room("lobby"), Body, null, new HistoryPosition("room:lobby", "e7", 300));
 
         Assert.Equal(golden, DataPlaneCodec.Encode(delivery));
         var decoded = DataPlaneCodec.DecodeDelivery(golden);
@@ -47,14 +48,56 @@ public sealed class DataPlaneGoldenTests
     }
 
     [Fact]
+    public void A_delivery_not_stored()
+    {
+        // As stored, with an empty stream and epoch and offset 0.
+        var golden = Golden($"02 02  02 6d31  7b68e5cf8b010000  05 616c696365  02 6331  04 00  00  {BodyHex}  00  00  00");
+        var delivery = new Delivery("m1", 1_700_000_000_123, "alice", "c1", MessageTarget.Everyone, Body, null);
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(delivery));
+        Assert.Null(DataPlaneCodec.DecodeDelivery(golden).Position);
+    }
+
+    [Fact]
+    public void A_version_1_delivery_is_still_read()
+    {
+        // What routers before history wrote: no position at all.
+        var golden = Golden($"02 01  02 6d31  7b68e5cf8b010000  05 616c696365  02 6331  03 05 6c6f626279  00  {BodyHex}");
+
+        var decoded = DataPlaneCodec.DecodeDelivery(golden);
+
+        Assert.Equal(("m1", MessageTarget.Room("lobby"), (HistoryPosition?)null), (decoded.MessageId, decoded.Target, decoded.Position));
+        Assert.Equal(Body, decoded.Body.ToArray());
+    }
+
+    [Fact]
+    public void A_stored_prefix_is_the_stored_delivery_up_to_its_stream()
+    {
+        var delivery = new Delivery("m1", 1_700_000_000_123, "alice", "c1", MessageTarget.Room("lobby"), Body, null);
+
+        var prefix = DataPlaneCodec.EncodeStoredPrefix(delivery, "room:lobby");
+
+        var whole = DataPlaneCodec.Encode(delivery with { Position = new HistoryPosition("room:lobby", "e7", 300) });
+        Assert.Equal(whole[..^5], prefix);
+    }
+
+    [Fact]
     public void A_send_outcome()
     {
-        // kind, version; message id; sender's connection; status (1 = routed); recipients 300 as a varint.
-        var golden = Golden("03 01  02 6d31  02 6331  01  ac02");
-        var outcome = new SendOutcome("m1", "c1", SendStatus.Routed, 300);
+        // kind, version 2; message id; sender's connection; status (1 = routed); recipients 300 as a varint; stored (1).
+        var golden = Golden("03 02  02 6d31  02 6331  01  ac02  01");
+        var outcome = new SendOutcome("m1", "c1", SendStatus.Routed, 300, Stored: true);
 
         Assert.Equal(golden, DataPlaneCodec.Encode(outcome));
         Assert.Equal(outcome, DataPlaneCodec.DecodeOutcome(golden));
+    }
+
+    [Fact]
+    public void A_version_1_send_outcome_is_still_read_as_not_stored()
+    {
+        var golden = Golden("03 01  02 6d31  02 6331  01  ac02");
+
+        Assert.Equal(new SendOutcome("m1", "c1", SendStatus.Routed, 300, Stored: false), DataPlaneCodec.DecodeOutcome(golden));
     }
 
     [Fact]

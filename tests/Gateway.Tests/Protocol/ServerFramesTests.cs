@@ -10,9 +10,10 @@ public sealed class ServerFramesTests
     [Fact]
     public void Welcome_names_the_connection_the_user_and_the_gateway()
     {
-        var frame = Parse(ServerFrames.Welcome("3f9a0c1be2d47a85", "alice", "gw-1"));
+        var frame = Parse(ServerFrames.Welcome("3f9a0c1be2d47a85", "alice", "gw-1", "3f9a0c1be2d47a85.c2VjcmV0"));
 
-        Assert.Equal(["type", "connection", "user", "gateway"], Names(frame));
+        Assert.Equal(["type", "connection", "user", "gateway", "session"], Names(frame));
+        Assert.Equal("3f9a0c1be2d47a85.c2VjcmV0", frame.GetProperty("session").GetString());
         Assert.Equal("welcome", frame.GetProperty("type").GetString());
         Assert.Equal("3f9a0c1be2d47a85", frame.GetProperty("connection").GetString());
         Assert.Equal("alice", frame.GetProperty("user").GetString());
@@ -27,7 +28,7 @@ public sealed class ServerFramesTests
     [InlineData("-0")]
     public void An_ack_echoes_the_id_exactly_as_the_client_wrote_it(string id)
     {
-        var bytes = ServerFrames.Ack(Encoding.UTF8.GetBytes(id), "m-1", 3);
+        var bytes = ServerFrames.Ack(Encoding.UTF8.GetBytes(id), "m-1", 3, stored: false);
         var frame = Parse(bytes);
 
         Assert.Equal(["type", "id", "message", "recipients"], Names(frame));
@@ -41,7 +42,7 @@ public sealed class ServerFramesTests
     [Fact]
     public void An_ack_without_an_id_has_a_null_id()
     {
-        var frame = Parse(ServerFrames.Ack(null, "m-1", 0));
+        var frame = Parse(ServerFrames.Ack(null, "m-1", 0, stored: false));
 
         Assert.Equal(["type", "id", "message", "recipients"], Names(frame));
         Assert.Equal(JsonValueKind.Null, frame.GetProperty("id").ValueKind);
@@ -141,7 +142,7 @@ public sealed class ServerFramesTests
         var large = ServerFrames.Error(null, "bad_request", new string('x', 5_000));
         var copy = large.ToArray();
 
-        var small = ServerFrames.Welcome("c", "u", "g");
+        var small = ServerFrames.Welcome("c", "u", "g", "s");
 
         Assert.Equal(copy, large);
         Assert.NotSame(large, small);
@@ -153,7 +154,7 @@ public sealed class ServerFramesTests
     {
         var frames = new byte[2_000][];
 
-        Parallel.For(0, frames.Length, i => frames[i] = ServerFrames.Ack(Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"m-{i}", i));
+        Parallel.For(0, frames.Length, i => frames[i] = ServerFrames.Ack(Encoding.UTF8.GetBytes(i.ToString(System.Globalization.CultureInfo.InvariantCulture)), $"m-{i}", i, stored: false));
 
         for (var i = 0; i < frames.Length; i++)
         {

@@ -27,6 +27,8 @@ public abstract class CommandHarness : IDisposable
     private protected readonly RecordingPresenceClient _presence = new();
     private protected readonly RecordingRegistrySync _registrySync = new();
     private protected readonly RecordingInboundPublisher _publisher = new();
+    private protected readonly RecordingSessionStore _sessions = new();
+    private protected readonly InMemoryHistoryReader _history = new();
     private protected PendingRequests _pending = null!;
     private protected Acknowledgements _acknowledgements = null!;
     private protected ClientCommandHandler _handler = null!;
@@ -67,7 +69,8 @@ public abstract class CommandHarness : IDisposable
             access,
             new SendHandler(identity, requests, _time),
             new PresenceQueryHandler(identity, requests),
-            new MembershipHandler(_connections, _presence, _registrySync),
+            new MembershipHandler(_connections, _presence, _registrySync, _sessions, NullLogger<MembershipHandler>.Instance),
+            new HistoryHandler(_history, NullLogger<HistoryHandler>.Instance),
             metrics);
     }
 

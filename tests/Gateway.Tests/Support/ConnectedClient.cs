@@ -29,7 +29,7 @@ internal sealed class ConnectedClient : IAsyncDisposable
         Start(new ClientConnection(id, user, queueCapacity, TimeSpan.FromSeconds(30)), pair ?? WebSocketPair.Create());
 
     public static ConnectedClient Start(ClientConnection connection, WebSocketPair pair) =>
-        new(connection, pair, ServerFrames.Welcome(connection.Id, connection.UserId, "gw-test"));
+        new(connection, pair, ServerFrames.Welcome(connection.Id, connection.UserId, "gw-test", "session"));
 
     public Task<Received> ReceiveAsync() => Received.FromAsync(_pair.Client);
 

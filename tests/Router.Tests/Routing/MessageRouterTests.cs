@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Contracts.Registry;
+using ChatPlatform.Router.History;
 using ChatPlatform.Router.Registry;
 using ChatPlatform.Router.Routing;
 using ChatPlatform.Router.Sharding;
@@ -8,6 +9,7 @@ using ChatPlatform.Router.Tests.Support;
 using ChatPlatform.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using StackExchange.Redis;
 
 namespace ChatPlatform.Router.Tests.Routing;
@@ -34,7 +36,9 @@ public sealed class MessageRouterTests : IDisposable
         _ownership = new ShardOwnership(16, _time);
         _ownership.Extend(Shard, _time.GetTimestamp(), TimeSpan.FromSeconds(5));
         var metrics = new RouterMetrics(_meters.GetRequiredService<IMeterFactory>(), () => 0, () => 0, () => 0);
-        _router = new MessageRouter(_registry, _ownership, _publisher, metrics, _time, NullLogger<MessageRouter>.Instance);
+        // History off: these tests are about publishing; MessageRouterHistoryTests has storing.
+        var history = new HistoryPolicy(Options.Create(new HistoryOptions { Enabled = false }));
+        _router = new MessageRouter(_registry, history, _ownership, _publisher, metrics, _time, NullLogger<MessageRouter>.Instance);
 
         Connect("gw-1", "c-alice", "alice");
         Connect("gw-2", "c-bob-1", "bob");

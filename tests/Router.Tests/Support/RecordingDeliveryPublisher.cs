@@ -1,3 +1,4 @@
+using ChatPlatform.Router.History;
 using ChatPlatform.Router.Routing;
 
 namespace ChatPlatform.Router.Tests.Support;
@@ -11,6 +12,25 @@ internal sealed class RecordingDeliveryPublisher : IDeliveryPublisher
     private readonly Lock _gate = new();
     private readonly List<(string GatewayId, byte[] Payload)> _deliveries = [];
     private readonly List<(string GatewayId, byte[] Payload)> _answers = [];
+    private readonly List<StoredCall> _stored = [];
+    private long _offset;
+
+    /// <summary>What Redis answers an append: by default stored at the next offset of epoch "e1", each gateway's publish reaching one subscriber.</summary>
+    public Func<StoredCall, Task<StoredPublish?>> OnPublishStored { get; set; }
+
+    public RecordingDeliveryPublisher() =>
+        OnPublishStored = call => Task.FromResult<StoredPublish?>(new StoredPublish("e1", Interlocked.Increment(ref _offset), [.. call.GatewayIds.Select(_ => 1L)]));
+
+    public IReadOnlyList<StoredCall> Stored
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _stored];
+            }
+        }
+    }
 
     /// <summary>What Redis answers a delivery publish to this gateway: how many subscribers, or a failure.</summary>
     public Func<string, Task<long>> OnPublish { get; set; } = _ => Task.FromResult(1L);
@@ -47,6 +67,17 @@ internal sealed class RecordingDeliveryPublisher : IDeliveryPublisher
         return OnPublish(gatewayId);
     }
 
+    public Task<StoredPublish?> PublishStoredAsync(string stream, string? resumableUser, IReadOnlyList<string> gatewayIds, byte[] prefix)
+    {
+        var call = new StoredCall(stream, resumableUser, [.. gatewayIds], prefix);
+        lock (_gate)
+        {
+            _stored.Add(call);
+        }
+
+        return OnPublishStored(call);
+    }
+
     public void Answer(string gatewayId, byte[] payload)
     {
         lock (_gate)
@@ -55,3 +86,6 @@ internal sealed class RecordingDeliveryPublisher : IDeliveryPublisher
         }
     }
 }
+
+/// <summary>One append-and-publish, as <see cref="MessageRouter"/> asked for it.</summary>
+internal sealed record StoredCall(string Stream, string? ResumableUser, string[] GatewayIds, byte[] Prefix);

@@ -1,0 +1,3 @@
+using ChatPlatform.Testing;
+
+[assembly: TestFramework(SharedServersFramework.TypeName, SharedServersFramework.AssemblyName)]
