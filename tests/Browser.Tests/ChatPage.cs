@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -11,7 +12,7 @@ public sealed class ChatPage : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
     private readonly List<string> _consoleErrors = [];
-    private readonly List<(Uri Url, List<string> Sent)> _sockets = [];
+    private readonly List<(Uri Url, List<string> Sent, List<string> Received)> _sockets = [];
 
     public ChatPage(IBrowserContext context, IPage page, Uri address)
     {
@@ -31,9 +32,10 @@ public sealed class ChatPage : IAsyncDisposable
         page.WebSocket += (_, socket) =>
         {
             var sent = new List<string>();
+            var received = new List<string>();
             lock (_sockets)
             {
-                _sockets.Add((new Uri(socket.Url), sent));
+                _sockets.Add((new Uri(socket.Url), sent, received));
             }
 
             socket.FrameSent += (_, frame) =>
@@ -41,6 +43,13 @@ public sealed class ChatPage : IAsyncDisposable
                 lock (_sockets)
                 {
                     sent.Add(frame.Text ?? "");
+                }
+            };
+            socket.FrameReceived += (_, frame) =>
+            {
+                lock (_sockets)
+                {
+                    received.Add(frame.Text ?? "");
                 }
             };
         };
@@ -88,6 +97,19 @@ public sealed class ChatPage : IAsyncDisposable
         {
             return [.. _sockets[index].Sent];
         }
+    }
+
+    /// <summary>The frames the page received on its WebSocket number <paramref name="index"/> (in <see cref="Sockets"/>), so far, of one type.</summary>
+    public IReadOnlyList<JsonElement> FramesReceived(int index, string type)
+    {
+        List<string> texts;
+        lock (_sockets)
+        {
+            texts = [.. _sockets[index].Received];
+        }
+
+        return [.. texts.Select(text => JsonDocument.Parse(text).RootElement)
+            .Where(frame => frame.TryGetProperty("type", out var t) && t.GetString() == type)];
     }
 
     /// <summary>The connection state in the top bar.</summary>
