@@ -14,9 +14,10 @@ import { currentConversation, findConversation, key } from './conversations.js';
 import { clearPositions, restorePositions, streamPositions } from './streams.js';
 import { forgetResume, rememberResume, rememberedResume } from './storage.js';
 
-// Browsers take far longer URLs, but proxies and servers may not: one stream per room adds up
-// (a connection can be in 100 rooms). Streams that do not fit resume where the old connection
-// started in them, and what the page already has is not shown twice.
+// Browsers take far longer URLs, but servers and proxies refuse request lines over 8 KB by
+// default (Kestrel, nginx), and one stream per room adds up (a connection can be in 100 rooms).
+// Streams that do not fit resume where the old connection started in them, and what the page
+// already has is not shown twice.
 export const MAX_URL_LENGTH = 6144;
 // Offsets kept for a reload: the most recently active streams.
 const MAX_KEPT_POSITIONS = 200;
