@@ -146,7 +146,10 @@ export function loadOlder(conversation) {
     }
     if (conversation === currentConversation()) renderOlder();
   });
-  if (error) history.loadingOlder = false;
+  if (error) {
+    history.loadingOlder = false;
+    announce('Older messages not loaded: the page is not connected.');
+  }
   renderOlder();
 }
 

@@ -66,8 +66,7 @@ export function connectionUrl(base) {
   if (url.length > MAX_URL_LENGTH) return base;
   for (const { stream, offset } of sinceCandidates()) {
     const since = `&since=${encodeURIComponent(`${stream}:${offset}`)}`;
-    if (url.length + since.length > MAX_URL_LENGTH) break;
-    url += since;
+    if (url.length + since.length <= MAX_URL_LENGTH) url += since;
   }
   resumedWith = session.value;
   return url;
