@@ -153,6 +153,17 @@ public sealed class TestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Takes every frame received so far that matches, in the order they arrived.</summary>
+    public IReadOnlyList<JsonElement> TakeAll(Func<JsonElement, bool> match)
+    {
+        lock (_frames)
+        {
+            var taken = _frames.Where(entry => match(entry.Frame)).Select(entry => entry.Frame).ToList();
+            _frames.RemoveAll(entry => match(entry.Frame));
+            return taken;
+        }
+    }
+
     public IReadOnlyList<JsonElement> Pending()
     {
         lock (_frames)

@@ -25,22 +25,38 @@ internal sealed class RedisSessionStore(IConnectionMultiplexer redis) : ISession
 
     private static readonly RedisValue LifetimeMs = ((long)Lifetime.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// A stream's current position, as a start. A stream with no epoch yet gets one now (as the
+    /// routers' append script would, from the server's clock), so that a start always names the
+    /// epoch its offset belongs to and a stream lost later shows as a new epoch.
+    /// </summary>
+    private const string StartOf = """
+        local function start_of(meta, lifetime)
+          local epoch = redis.call('HGET', meta, 'epoch')
+          if not epoch then
+            local t = redis.call('TIME')
+            epoch = string.format('%x%06d', tonumber(t[1]), tonumber(t[2]))
+            redis.call('HSET', meta, 'epoch', epoch, 'offset', 0)
+            redis.call('PEXPIRE', meta, lifetime)
+          end
+          return epoch .. ' ' .. (redis.call('HGET', meta, 'offset') or '0')
+        end
+
+        """;
+
     /// <summary>KEYS session, user stream meta. ARGV user, key hash, lifetime ms, user stream, then (stream, start) pairs that override.</summary>
-    private const string CreateScript = """
+    private const string CreateScript = StartOf + """
         local session, meta = KEYS[1], KEYS[2]
         redis.call('DEL', session)
-        redis.call('HSET', session, '~user', ARGV[1], '~key', ARGV[2])
-        local position = redis.call('HMGET', meta, 'epoch', 'offset')
-        redis.call('HSET', session, ARGV[4], (position[1] or '') .. ' ' .. (position[2] or '0'))
+        redis.call('HSET', session, '~user', ARGV[1], '~key', ARGV[2], ARGV[4], start_of(meta, ARGV[3]))
         for i = 5, #ARGV, 2 do redis.call('HSET', session, ARGV[i], ARGV[i + 1]) end
         redis.call('PEXPIRE', session, ARGV[3])
         """;
 
     /// <summary>KEYS session, room stream meta. ARGV room stream, lifetime ms.</summary>
-    private const string JoinScript = """
+    private const string JoinScript = StartOf + """
         if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-        local position = redis.call('HMGET', KEYS[2], 'epoch', 'offset')
-        redis.call('HSET', KEYS[1], ARGV[1], (position[1] or '') .. ' ' .. (position[2] or '0'))
+        redis.call('HSET', KEYS[1], ARGV[1], start_of(KEYS[2], ARGV[2]))
         redis.call('PEXPIRE', KEYS[1], ARGV[2])
         return 1
         """;

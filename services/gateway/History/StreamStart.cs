@@ -4,8 +4,8 @@ namespace ChatPlatform.Gateway.History;
 
 /// <summary>
 /// Where a session starts in a stream: the messages after <see cref="Offset"/> of
-/// <see cref="Epoch"/> are its to recover. An empty epoch means the stream did not exist yet,
-/// so all of whatever epoch it has now is. Stored in the session hash as <c>{epoch} {offset}</c>.
+/// <see cref="Epoch"/> are its to recover; in another epoch, what it missed is gone. Stored in
+/// the session hash as <c>{epoch} {offset}</c>.
 /// </summary>
 internal readonly record struct StreamStart(string Epoch, long Offset)
 {

@@ -94,25 +94,17 @@ internal sealed class SessionRecovery(
         ClientConnection connection, string stream, StreamStart start, string? skipFrom, CancellationToken closed)
     {
         var after = start.Offset;
-        var epoch = start.Epoch;
         var complete = true;
         var sent = 0;
         while (true)
         {
             var page = await history.ReadAfterAsync(stream, after, PageSize);
-            if (page.Epoch.Length == 0)
+            if (page.Epoch != start.Epoch)
             {
-                // No stream: nothing missed, unless there was one when the session started (it was lost, or expired).
-                return (start.Epoch.Length == 0, sent, null);
-            }
-
-            if (epoch.Length > 0 && page.Epoch != epoch)
-            {
-                // A new epoch: the old one's messages are gone, and its offsets mean nothing now.
+                // Lost (a new epoch, or none: expired): its messages are gone, and its offsets mean nothing now.
                 return (false, sent, null);
             }
 
-            epoch = page.Epoch;
             if (page.LastOffset > after && (page.Messages.Count == 0 || page.Messages[0].Position?.Offset != after + 1))
             {
                 // Trimmed: the oldest messages of the gap are gone.
@@ -133,7 +125,7 @@ internal sealed class SessionRecovery(
 
             if (page.Messages.Count < PageSize)
             {
-                return (complete, sent, new HistoryPosition(stream, epoch, after));
+                return (complete, sent, new HistoryPosition(stream, start.Epoch, after));
             }
         }
     }

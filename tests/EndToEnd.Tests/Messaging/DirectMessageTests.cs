@@ -20,7 +20,8 @@ public sealed class DirectMessageTests(StackFixture fixture)
         Assert.Equal("gateway-2", second.Gateway);
         Assert.Matches("^[0-9a-f]{16}$", first.ConnectionId);
         Assert.NotEqual(first.ConnectionId, second.ConnectionId);
-        Assert.Equal(["type", "connection", "user", "gateway"], first.Welcome.EnumerateObject().Select(property => property.Name));
+        Assert.Equal(["type", "connection", "user", "gateway", "session"], first.Welcome.EnumerateObject().Select(property => property.Name));
+        Assert.StartsWith(first.ConnectionId + ".", first.Welcome.GetProperty("session").GetString());
     }
 
     [Fact]
