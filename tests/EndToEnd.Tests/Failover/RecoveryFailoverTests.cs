@@ -75,6 +75,56 @@ public sealed class RecoveryFailoverTests(DisruptionFixture fixture, ITestOutput
         }
     }
 
+    [Fact]
+    public async Task After_Redis_restarts_empty_a_resume_is_incomplete_and_streams_start_a_new_epoch()
+    {
+        var room = Names.Unique("room");
+        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
+        await using var carol = await Stack.ConnectAsync(1, Names.Unique("carol"));
+        var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
+        foreach (var member in new[] { alice, carol, bob })
+        {
+            await JoinAsync(member, room);
+        }
+
+        await alice.SendAndWaitAsync(new { room }, "before");
+        var before = await HistoryAsync(carol, room);
+        var session = Resume.Session(bob);
+        bob.Abort();
+        await bob.DisposeAsync();
+
+        await Stack.Redis.KillAsync();
+        await Stack.Redis.StartAsync();
+        var back = await Eventually.HoldsAsync(
+            async () =>
+            {
+                var reply = await alice.SendAndWaitAsync(new { room }, "after", TimeSpan.FromSeconds(15));
+                return reply.GetProperty("type").GetString() == "ack" && reply.GetProperty("recipients").GetInt32() == 1;
+            },
+            TimeSpan.FromSeconds(30),
+            "room messages reach carol again");
+        output.WriteLine($"routing again {back.TotalMilliseconds:0} ms after Redis came back");
+
+        // The room's stream started again: a new epoch, offsets from 1.
+        var after = await HistoryAsync(carol, room);
+        Assert.NotEqual(before.GetProperty("epoch").GetString(), after.GetProperty("epoch").GetString());
+        Assert.Equal([1L], before.GetProperty("messages").EnumerateArray().Select(Resume.Offset));
+        Assert.Equal(1L, Resume.Offset(after.GetProperty("messages")[0]));
+        Assert.All(after.GetProperty("messages").EnumerateArray(), message => Assert.Equal("after", message.GetProperty("body").GetString()));
+
+        await using var resumed = await TestClient.ConnectAsync(Resume.Uri(Stack, 0, bob.User, session, (HistoryStreams.OfRoom(room), 1)));
+        var recovered = await resumed.ExpectAsync(Resume.IsRecovered, "the recovered frame");
+        Assert.Equal("""{"type":"recovered","rooms":[],"messages":0,"complete":false}""", recovered.GetRawText());
+        Assert.NotEqual(session, Resume.Session(resumed));
+    }
+
+    private static async Task<JsonElement> HistoryAsync(TestClient client, string room)
+    {
+        var id = Guid.NewGuid().ToString("N");
+        await client.SendAsync(new { type = "history", id, room });
+        return await client.ExpectAsync(frame => frame.GetProperty("type").GetString() == "history" && frame.GetProperty("id").GetString() == id, "the history answer");
+    }
+
     private static async Task JoinAsync(TestClient client, string room)
     {
         await client.SendAsync(new { type = "join", id = $"join-{room}", room });

@@ -1,0 +1,70 @@
+using System.Net.WebSockets;
+using System.Text;
+using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.Gateway.Connections;
+using ChatPlatform.Gateway.Tests.Support;
+
+namespace ChatPlatform.Gateway.Tests.Connections;
+
+/// <summary>A resuming connection holds live frames while what it missed is sent, then lets them through without the ones already sent.</summary>
+public sealed class HeldFramesTests
+{
+    [Fact]
+    public async Task Held_frames_follow_the_recovered_ones_and_the_end_of_recovery_without_repeats()
+    {
+        var connection = new ClientConnection("c-1", "bob", 64, TimeSpan.FromSeconds(30));
+        connection.HoldLive();
+
+        Assert.True(connection.TrySend(Frame("live room 3"), Position("room:lobby", "e1", 3)));
+        Assert.True(connection.TrySend(Frame("joined")));
+        Assert.True(connection.TrySend(Frame("live room 4"), Position("room:lobby", "e1", 4)));
+        Assert.True(connection.TrySend(Frame("live room 2, new epoch"), Position("room:lobby", "e2", 2)));
+        Assert.True(connection.TrySend(Frame("live user 8"), Position("user:bob", "e1", 8)));
+        await connection.SendRecoveredAsync(Frame("recovered room 3"), CancellationToken.None);
+        connection.ReleaseHeld(
+            new Dictionary<string, HistoryPosition> { ["room:lobby"] = Position("room:lobby", "e1", 3) },
+            Frame("recovered"));
+        Assert.True(connection.TrySend(Frame("live room 5"), Position("room:lobby", "e1", 5)));
+
+        await using var client = ConnectedClient.Start(connection, WebSocketPair.Create());
+        await client.SkipWelcomeAsync();
+        string[] expected = ["recovered room 3", "recovered", "joined", "live room 4", "live room 2, new epoch", "live user 8", "live room 5"];
+        foreach (var frame in expected)
+        {
+            Assert.Equal(frame, Encoding.UTF8.GetString((await client.ReceiveAsync()).Data));
+        }
+    }
+
+    [Fact]
+    public void A_connection_that_lets_more_than_its_queue_be_held_is_closed()
+    {
+        var connection = new ClientConnection("c-1", "bob", 4, TimeSpan.FromSeconds(30));
+        connection.HoldLive();
+
+        for (var i = 0; i < 4; i++)
+        {
+            Assert.True(connection.TrySend(Frame($"{i}")));
+        }
+
+        Assert.False(connection.TrySend(Frame("one too many")));
+        Assert.True(connection.IsClosing);
+        Assert.Equal(((int)WebSocketCloseStatus.PolicyViolation).ToString(System.Globalization.CultureInfo.InvariantCulture), connection.CloseDescription);
+    }
+
+    [Fact]
+    public void Without_holding_frames_are_queued_at_once_and_release_changes_nothing()
+    {
+        var connection = new ClientConnection("c-1", "bob", 2, TimeSpan.FromSeconds(30));
+
+        Assert.True(connection.TrySend(Frame("a"), Position("room:lobby", "e1", 1)));
+        connection.ReleaseHeld(new Dictionary<string, HistoryPosition>(), Frame("recovered"));
+        Assert.True(connection.TrySend(Frame("b")));
+
+        // The queue holds two: the release queued nothing.
+        Assert.False(connection.TrySend(Frame("c")));
+    }
+
+    private static HistoryPosition Position(string stream, string epoch, long offset) => new(stream, epoch, offset);
+
+    private static byte[] Frame(string text) => Encoding.UTF8.GetBytes(text);
+}
