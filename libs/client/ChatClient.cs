@@ -9,8 +9,9 @@ namespace ChatPlatform.Client;
 /// <summary>
 /// A connection to ChatPlatform that stays connected: typed calls that complete with the
 /// gateway's answer or throw <see cref="ChatException"/>, incoming messages and membership
-/// events as one stream (<see cref="ReadEventsAsync"/>), and automatic reconnects that join
-/// the client's rooms again. Thread-safe; calls go out in the order they are made.
+/// events as one stream (<see cref="ReadEventsAsync"/>), and automatic reconnects that resume
+/// the last connection (its rooms, and the messages it missed) or else join the client's rooms
+/// again. Thread-safe; calls go out in the order they are made.
 /// </summary>
 /// <example>
 /// <code>
@@ -29,10 +30,17 @@ namespace ChatPlatform.Client;
 /// </example>
 public sealed class ChatClient : IAsyncDisposable
 {
+    /// <summary>The number of messages a history call asks for unless told otherwise (the gateway's default).</summary>
+    public const int DefaultHistoryLimit = 50;
+
+    /// <summary>The most messages one history call can ask for.</summary>
+    public const int MaxHistoryLimit = 100;
+
     private readonly ChatClientOptions _options;
     private readonly EventStream _events = new();
     private readonly ClientRooms _rooms = new();
     private readonly ClientLink _link = new();
+    private readonly StreamPositions _positions = new();
     private readonly Gateways _gateways;
     private readonly RequestSender _requests;
     private readonly Reconnector _reconnector;
@@ -41,7 +49,7 @@ public sealed class ChatClient : IAsyncDisposable
     private ChatClient(ChatClientOptions options)
     {
         _options = options;
-        _gateways = new Gateways(options, _events.Publish);
+        _gateways = new Gateways(options, _positions, Deliver);
         _requests = new RequestSender(options);
         _reconnector = new Reconnector(options, _gateways, _link, _rooms, _requests, _events);
     }
@@ -75,7 +83,7 @@ public sealed class ChatClient : IAsyncDisposable
         {
             try
             {
-                client.Start(await client._gateways.OpenAsync(index, cancellationToken), index);
+                client.Start(await client._gateways.OpenAsync(index, resume: false, cancellationToken), index);
                 return client;
             }
             catch (ChatException exception)
@@ -91,7 +99,9 @@ public sealed class ChatClient : IAsyncDisposable
     /// <summary>
     /// The client's events in order: <see cref="Connected"/> first, then messages, joins and
     /// leaves, and connection changes (<see cref="Disconnected"/>, <see cref="Reconnecting"/>,
-    /// <see cref="Reconnected"/>). The stream ends after a <see cref="Disconnected"/> that will
+    /// then, after a resume, the recovered messages and <see cref="Recovered"/>, and
+    /// <see cref="Reconnected"/>). A message is handed on once: one at or below the last offset
+    /// seen in its stream is dropped. The stream ends after a <see cref="Disconnected"/> that will
     /// not reconnect. Events wait, unbounded, until read; read them with one reader.
     /// </summary>
     public IAsyncEnumerable<ChatEvent> ReadEventsAsync(CancellationToken cancellationToken = default) =>
@@ -156,6 +166,7 @@ public sealed class ChatClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(room);
         _rooms.Remove(room);
+        _positions.Forget(RoomStream(room));
         Answers.RoomAck(await CallAsync(id => ClientFrames.Leave(id, room), cancellationToken));
     }
 
@@ -173,6 +184,39 @@ public sealed class ChatClient : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(user);
         return Answers.User(await CallAsync(id => ClientFrames.UserPresence(id, user), cancellationToken));
+    }
+
+    /// <summary>
+    /// The stored messages of a room this client is in: the newest <paramref name="limit"/>, or
+    /// the newest older than offset <paramref name="before"/>, oldest first. To page backwards,
+    /// pass the first message's <see cref="MessageReceived.Offset"/> as the next <paramref name="before"/>.
+    /// </summary>
+    /// <param name="room">The room; the client must be in it.</param>
+    /// <param name="limit">How many messages, from 1 to 100.</param>
+    /// <param name="before">Only messages with a smaller offset; <see langword="null"/> for the newest.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not from 1 to 100, or <paramref name="before"/> is not positive.</exception>
+    /// <exception cref="ChatException"><c>forbidden</c> for a room the client is not in, <c>unavailable</c> while history cannot be read, and the rest of <see cref="ChatErrorCodes"/>.</exception>
+    public async Task<ChatHistory> GetRoomHistoryAsync(string room, int limit = DefaultHistoryLimit, long? before = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(room);
+        CheckHistoryRange(limit, before);
+        return Answers.History(await CallAsync(id => ClientFrames.RoomHistory(id, room, limit, before), cancellationToken));
+    }
+
+    /// <summary>
+    /// The stored direct messages to this client's user (its <c>user:ID</c> stream), from anyone,
+    /// to any of its connections; otherwise as <see cref="GetRoomHistoryAsync"/>.
+    /// </summary>
+    /// <param name="limit">How many messages, from 1 to 100.</param>
+    /// <param name="before">Only messages with a smaller offset; <see langword="null"/> for the newest.</param>
+    /// <param name="cancellationToken">Stops waiting for the answer.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="limit"/> is not from 1 to 100, or <paramref name="before"/> is not positive.</exception>
+    /// <exception cref="ChatException">See <see cref="ChatErrorCodes"/>.</exception>
+    public async Task<ChatHistory> GetDirectHistoryAsync(int limit = DefaultHistoryLimit, long? before = null, CancellationToken cancellationToken = default)
+    {
+        CheckHistoryRange(limit, before);
+        return Answers.History(await CallAsync(id => ClientFrames.DirectHistory(id, limit, before), cancellationToken));
     }
 
     /// <summary>
@@ -194,6 +238,28 @@ public sealed class ChatClient : IAsyncDisposable
         await _supervising;
         _events.Finish(new Disconnected("the client was closed", WebSocketCloseStatus.NormalClosure, null, WillReconnect: false));
         _link.Dispose();
+    }
+
+    /// <summary>The stream a room's messages are stored in (docs/protocol.md, "message").</summary>
+    private static string RoomStream(string room) => $"room:{room}";
+
+    private static void CheckHistoryRange(int limit, long? before)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxHistoryLimit);
+        if (before is { } offset)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(offset, 1, nameof(before));
+        }
+    }
+
+    /// <summary>Hands an event from a connection on to the app, unless it is a message seen already.</summary>
+    private void Deliver(ChatEvent chatEvent)
+    {
+        if (_positions.Admit(chatEvent))
+        {
+            _events.Publish(chatEvent);
+        }
     }
 
     private void Start(GatewayConnection first, int urlIndex)

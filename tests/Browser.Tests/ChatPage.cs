@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -11,7 +12,7 @@ public sealed class ChatPage : IAsyncDisposable
 {
     private readonly IBrowserContext _context;
     private readonly List<string> _consoleErrors = [];
-    private readonly List<Uri> _sockets = [];
+    private readonly List<(Uri Url, List<string> Sent, List<string> Received)> _sockets = [];
 
     public ChatPage(IBrowserContext context, IPage page, Uri address)
     {
@@ -30,10 +31,27 @@ public sealed class ChatPage : IAsyncDisposable
         };
         page.WebSocket += (_, socket) =>
         {
+            var sent = new List<string>();
+            var received = new List<string>();
             lock (_sockets)
             {
-                _sockets.Add(new Uri(socket.Url));
+                _sockets.Add((new Uri(socket.Url), sent, received));
             }
+
+            socket.FrameSent += (_, frame) =>
+            {
+                lock (_sockets)
+                {
+                    sent.Add(frame.Text ?? "");
+                }
+            };
+            socket.FrameReceived += (_, frame) =>
+            {
+                lock (_sockets)
+                {
+                    received.Add(frame.Text ?? "");
+                }
+            };
         };
         page.PageError += (_, error) =>
         {
@@ -67,9 +85,31 @@ public sealed class ChatPage : IAsyncDisposable
         {
             lock (_sockets)
             {
-                return [.. _sockets];
+                return [.. _sockets.Select(socket => socket.Url)];
             }
         }
+    }
+
+    /// <summary>The text frames the page sent on its WebSocket number <paramref name="index"/> (in <see cref="Sockets"/>), so far.</summary>
+    public IReadOnlyList<string> FramesSent(int index)
+    {
+        lock (_sockets)
+        {
+            return [.. _sockets[index].Sent];
+        }
+    }
+
+    /// <summary>The frames the page received on its WebSocket number <paramref name="index"/> (in <see cref="Sockets"/>), so far, of one type.</summary>
+    public IReadOnlyList<JsonElement> FramesReceived(int index, string type)
+    {
+        List<string> texts;
+        lock (_sockets)
+        {
+            texts = [.. _sockets[index].Received];
+        }
+
+        return [.. texts.Select(text => JsonDocument.Parse(text).RootElement)
+            .Where(frame => frame.TryGetProperty("type", out var t) && t.GetString() == type)];
     }
 
     /// <summary>The connection state in the top bar.</summary>
@@ -93,6 +133,28 @@ public sealed class ChatPage : IAsyncDisposable
     /// <summary>One message in a timeline, found by its text.</summary>
     public static ILocator Message(ILocator timeline, string text) =>
         timeline.GetByRole(AriaRole.Listitem).Filter(new() { HasText = text });
+
+    /// <summary>The text of every entry in a timeline, top to bottom.</summary>
+    public static async Task<IReadOnlyList<string>> EntriesAsync(ILocator timeline) =>
+        await timeline.GetByRole(AriaRole.Listitem).AllInnerTextsAsync();
+
+    /// <summary>
+    /// Each of <paramref name="texts"/> is in exactly one entry, and those entries are in this
+    /// order, top to bottom.
+    /// </summary>
+    public static void AssertInOrder(IReadOnlyList<string> entries, IEnumerable<string> texts)
+    {
+        var previous = -1;
+        var previousText = "";
+        foreach (var text in texts)
+        {
+            var at = entries.Select((entry, index) => (entry, index)).Where(item => item.entry.Contains(text, StringComparison.Ordinal)).Select(item => item.index).ToList();
+            Assert.True(at.Count == 1, $"\"{text}\" is in {at.Count} entries, not 1:\n{string.Join('\n', entries)}");
+            Assert.True(at[0] > previous, $"\"{text}\" comes before \"{previousText}\":\n{string.Join('\n', entries)}");
+            previous = at[0];
+            previousText = text;
+        }
+    }
 
     public async Task SignInAsync(string user)
     {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Threading.Channels;
 using ChatPlatform.Client.Events;
 using ChatPlatform.Client.Protocol;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Client.Connections;
 
@@ -22,29 +23,53 @@ internal sealed class GatewayConnection
     private readonly Channel<byte[]> _outbox = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, TaskCompletionSource<JsonElement>> _pending = new();
     private readonly TaskCompletionSource<ConnectionLoss> _lost = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<Recovered?> _recovery = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _sending = Task.CompletedTask;
     private int _isLost;
     private int _closedByClient;
     private int _closeSent;
 
-    private GatewayConnection(ClientWebSocket socket, ChatSession session, Action<ChatEvent> publish)
+    private GatewayConnection(ClientWebSocket socket, ChatSession session, string? resumeToken, bool resuming, Action<ChatEvent> publish)
     {
         _socket = socket;
         _publish = publish;
         Session = session;
+        ResumeToken = resumeToken;
+        IsResuming = resuming;
     }
 
     public ChatSession Session { get; }
 
+    /// <summary>The welcome's <c>session</c>, to resume this connection with; <see langword="null"/> from a gateway that gives none.</summary>
+    public string? ResumeToken { get; }
+
+    /// <summary>
+    /// Whether this connection resumes an earlier one: it asked to, and the gateway gives sessions,
+    /// so a <c>recovered</c> frame will end the resume (<see cref="Recovery"/>).
+    /// </summary>
+    public bool IsResuming { get; }
+
+    /// <summary>
+    /// Completes with the <c>recovered</c> frame, once the messages the earlier connection missed
+    /// have been handed on; with <see langword="null"/> if the connection ended first.
+    /// </summary>
+    public Task<Recovered?> Recovery => _recovery.Task;
+
     /// <summary>Completes, never faulted, once the connection has ended.</summary>
     public Task<ConnectionLoss> Lost => _lost.Task;
 
-    /// <summary>Connects and waits for the welcome; <see cref="Start"/> then begins sending and receiving.</summary>
+    /// <summary>
+    /// Connects, resuming <paramref name="resume"/> if given, and waits for the welcome;
+    /// <see cref="Start"/> then begins sending and receiving.
+    /// </summary>
     /// <exception cref="ChatException">The gateway could not be reached, refused the upgrade, or sent no welcome in time.</exception>
-    public static async Task<GatewayConnection> OpenAsync(Uri url, string? user, string? token, ChatClientOptions options, Action<ChatEvent> publish, CancellationToken cancellationToken)
+    public static async Task<GatewayConnection> OpenAsync(
+        Uri url, string? user, string? token, ResumePoint? resume, ChatClientOptions options, Action<ChatEvent> publish, CancellationToken cancellationToken)
     {
-        var (socket, session) = await GatewayHandshake.OpenAsync(url, user, token, options, cancellationToken);
-        return new GatewayConnection(socket, session, publish);
+        var (socket, session, resumeToken) = await GatewayHandshake.OpenAsync(url, user, token, resume, options, cancellationToken);
+
+        // A gateway that gives no session predates resuming: it ignored the request and sends no recovered frame.
+        return new GatewayConnection(socket, session, resumeToken, resume is not null && resumeToken is not null, publish);
     }
 
     public void Start()
@@ -184,6 +209,7 @@ internal sealed class GatewayConnection
         }
 
         _socket.Dispose();
+        _recovery.TrySetResult(null);
         _lost.TrySetResult(loss);
     }
 
@@ -227,7 +253,7 @@ internal sealed class GatewayConnection
             }
 
             var type = typeElement.GetString()!;
-            if (type is "ack" or "presence" or "error" && frame.TryGetProperty("id", out var id) && id.ValueKind != JsonValueKind.Null)
+            if (type is FrameTypes.Ack or FrameTypes.Presence or FrameTypes.History or FrameTypes.Error && frame.TryGetProperty("id", out var id) && id.ValueKind != JsonValueKind.Null)
             {
                 // An answer; one nobody waits for anymore answers a call that timed out.
                 if (id.ValueKind == JsonValueKind.String && _pending.TryRemove(id.GetString()!, out var call))
@@ -243,6 +269,11 @@ internal sealed class GatewayConnection
                 if (ServerEvents.Read(type, frame) is { } chatEvent)
                 {
                     _publish(chatEvent);
+                    if (chatEvent is Recovered recovered)
+                    {
+                        // After the publish: the recovered messages and this event come before Reconnected.
+                        _recovery.TrySetResult(recovered);
+                    }
                 }
             }
             catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)

@@ -10,9 +10,14 @@ namespace ChatPlatform.Client.Connections;
 /// </summary>
 internal static class GatewayHandshake
 {
-    /// <summary>Opens a WebSocket to <paramref name="url"/> and reads the gateway's welcome; the socket is the caller's once this returns.</summary>
+    /// <summary>
+    /// Opens a WebSocket to <paramref name="url"/>, resuming <paramref name="resume"/> if given, and
+    /// reads the gateway's welcome; the socket is the caller's once this returns.
+    /// </summary>
+    /// <returns>The socket, what the welcome said, and its <c>session</c> to resume this connection with (<see langword="null"/> from a gateway that gives none).</returns>
     /// <exception cref="ChatException">The gateway could not be reached, refused the upgrade, or sent no welcome in time.</exception>
-    public static async Task<(ClientWebSocket Socket, ChatSession Session)> OpenAsync(Uri url, string? user, string? token, ChatClientOptions options, CancellationToken cancellationToken)
+    public static async Task<(ClientWebSocket Socket, ChatSession Session, string? ResumeToken)> OpenAsync(
+        Uri url, string? user, string? token, ResumePoint? resume, ChatClientOptions options, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
@@ -27,9 +32,9 @@ internal static class GatewayHandshake
         timeout.CancelAfter(options.ConnectTimeout);
         try
         {
-            await socket.ConnectAsync(GatewayAddress.For(url, user), timeout.Token);
-            var session = await ReadWelcomeAsync(socket, url, timeout.Token);
-            return (socket, session);
+            await socket.ConnectAsync(GatewayAddress.For(url, user, resume), timeout.Token);
+            var (session, resumeToken) = await ReadWelcomeAsync(socket, url, timeout.Token);
+            return (socket, session, resumeToken);
         }
         catch (Exception exception) when (exception is not ChatException && !cancellationToken.IsCancellationRequested)
         {
@@ -58,7 +63,7 @@ internal static class GatewayHandshake
             : new ChatException(ChatErrorCodes.ConnectFailed, $"could not connect to {url}: {exception.Message}", exception);
     }
 
-    private static async Task<ChatSession> ReadWelcomeAsync(ClientWebSocket socket, Uri url, CancellationToken cancellationToken)
+    private static async Task<(ChatSession Session, string? ResumeToken)> ReadWelcomeAsync(ClientWebSocket socket, Uri url, CancellationToken cancellationToken)
     {
         var (type, buffer, length) = await WebSocketMessages.ReceiveAsync(socket, new byte[1024], cancellationToken);
         if (type == WebSocketMessageType.Close)
@@ -72,11 +77,15 @@ internal static class GatewayHandshake
             var welcome = document.RootElement;
             if (welcome.GetProperty("type").GetString() == "welcome")
             {
-                return new ChatSession(
+                var session = new ChatSession(
                     welcome.GetProperty("connection").GetString()!,
                     welcome.GetProperty("user").GetString()!,
                     welcome.GetProperty("gateway").GetString()!,
                     url);
+
+                // Kept out of ChatSession: it is a secret, and records print their members.
+                var resumeToken = welcome.TryGetProperty("session", out var token) ? token.GetString() : null;
+                return (session, string.IsNullOrEmpty(resumeToken) ? null : resumeToken);
             }
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)

@@ -5,7 +5,8 @@ namespace ChatPlatform.Client.Connections;
 /// <summary>
 /// Keeps a client connected (docs/clients.md, "Reconnecting"): waits for each connection to
 /// end, then, while <see cref="ReconnectPolicy"/> and the options allow, connects again with
-/// backoff, each attempt to the next gateway URL, and rejoins the client's rooms
+/// backoff, each attempt to the next gateway URL, resuming the last connection
+/// (<see cref="Gateways"/>), and rejoins the rooms the gateway did not restore
 /// (<see cref="Rejoiner"/>) before the new connection takes calls. It publishes
 /// <see cref="Disconnected"/>, <see cref="Reconnecting"/> and, through the rejoin,
 /// <see cref="Reconnected"/>; when it gives up, the client's state becomes closed and the event stream ends.
@@ -13,7 +14,7 @@ namespace ChatPlatform.Client.Connections;
 internal sealed class Reconnector(ChatClientOptions options, Gateways gateways, ClientLink link, ClientRooms rooms, RequestSender requests, EventStream events)
 {
     private readonly ReconnectBackoff _backoff = new(options.ReconnectInitialDelay, options.ReconnectMaxDelay, Random.Shared);
-    private readonly Rejoiner _rejoiner = new(link, rooms, requests, events);
+    private readonly Rejoiner _rejoiner = new(options, link, rooms, requests, events);
 
     /// <summary>Runs until the client is closed or reconnecting stops; never faults.</summary>
     public async Task SuperviseAsync(GatewayConnection connection)
@@ -58,7 +59,7 @@ internal sealed class Reconnector(ChatClientOptions options, Gateways gateways, 
             try
             {
                 await Task.Delay(delay, link.Lifetime);
-                connection = await gateways.OpenAsync(urlIndex, link.Lifetime);
+                connection = await gateways.OpenAsync(urlIndex, resume: true, link.Lifetime);
             }
             catch (OperationCanceledException) when (link.IsClosing)
             {

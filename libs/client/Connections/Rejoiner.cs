@@ -5,15 +5,18 @@ namespace ChatPlatform.Client.Connections;
 
 /// <summary>
 /// Brings a new connection's rooms in line with the client's rooms, then makes it the client's
-/// connection (docs/clients.md, "Reconnecting"). Rooms are joined one at a time. A room the
-/// gateway refuses (e.g. <c>forbidden</c>) is dropped from the client's rooms and reported with
-/// <see cref="RejoinFailed"/>; a failure that says nothing about the room (disconnected,
-/// timeout, unavailable, internal) fails the attempt, so the client connects again later.
-/// Being rate limited only slows the rejoin down. A join or leave made meanwhile fails with
-/// <c>disconnected</c> but changes the client's rooms, so the rooms are compared again, under
-/// the lock that calls take (<see cref="ClientLink.TryInstall"/>), until nothing is left to do.
+/// connection (docs/clients.md, "Reconnecting"). A connection that resumes an earlier one first
+/// waits for the gateway's <c>recovered</c> frame: the rooms it names are joined already, so only
+/// the others are joined here (all of them when the gateway did not know the session). Rooms are
+/// joined one at a time. A room the gateway refuses (e.g. <c>forbidden</c>) is dropped from the
+/// client's rooms and reported with <see cref="RejoinFailed"/>; a failure that says nothing about
+/// the room (disconnected, timeout, unavailable, internal) fails the attempt, so the client
+/// connects again later. Being rate limited only slows the rejoin down. A join or leave made
+/// meanwhile fails with <c>disconnected</c> but changes the client's rooms, so the rooms are
+/// compared again, under the lock that calls take (<see cref="ClientLink.TryInstall"/>), until
+/// nothing is left to do.
 /// </summary>
-internal sealed class Rejoiner(ClientLink link, ClientRooms rooms, RequestSender requests, EventStream events)
+internal sealed class Rejoiner(ChatClientOptions options, ClientLink link, ClientRooms rooms, RequestSender requests, EventStream events)
 {
     /// <summary>A room refused for sending too fast is tried again after this while rejoining.</summary>
     private static readonly TimeSpan RateLimitPause = TimeSpan.FromSeconds(1);
@@ -30,6 +33,30 @@ internal sealed class Rejoiner(ClientLink link, ClientRooms rooms, RequestSender
     public async Task<string?> RejoinAsync(GatewayConnection connection, int urlIndex)
     {
         var joined = new List<string>();
+        if (connection.IsResuming)
+        {
+            Recovered? recovered;
+            try
+            {
+                recovered = await connection.Recovery.WaitAsync(options.RequestTimeout, link.Lifetime);
+            }
+            catch (OperationCanceledException)
+            {
+                return Closed;
+            }
+            catch (TimeoutException)
+            {
+                return $"the gateway did not finish resuming within {options.RequestTimeout.TotalSeconds:0.###} s";
+            }
+
+            if (recovered is null)
+            {
+                return "the connection was lost while the gateway resumed it";
+            }
+
+            joined.AddRange(recovered.Rooms.Distinct(StringComparer.Ordinal));
+        }
+
         while (true)
         {
             var installed = link.TryInstall(connection, urlIndex, rooms, joined, () => events.Publish(new Reconnected(connection.Session, [.. joined])));

@@ -3,11 +3,14 @@ using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Client.Protocol;
 
-/// <summary>Reads the answers to calls (<c>ack</c> and <c>presence</c>) into results.</summary>
+/// <summary>Reads the answers to calls (<c>ack</c>, <c>presence</c> and <c>history</c>) into results.</summary>
 internal static class Answers
 {
     public static SendResult Sent(JsonElement answer) =>
-        Read(answer, FrameTypes.Ack, a => new SendResult(a.GetProperty("message").GetString()!, a.GetProperty("recipients").GetInt32()));
+        Read(answer, FrameTypes.Ack, a => new SendResult(
+            a.GetProperty("message").GetString()!,
+            a.GetProperty("recipients").GetInt32(),
+            a.TryGetProperty("stored", out var stored) && stored.ValueKind != JsonValueKind.Null && stored.GetBoolean()));
 
     public static void RoomAck(JsonElement answer) => Read(answer, FrameTypes.Ack, a => a.GetProperty("room").GetString());
 
@@ -22,6 +25,12 @@ internal static class Answers
             a.GetProperty("online").GetBoolean(),
             a.GetProperty("connections").GetInt32()));
 
+    public static ChatHistory History(JsonElement answer) =>
+        Read(answer, FrameTypes.History, a => new ChatHistory(
+            a.GetProperty("stream").GetString()!,
+            a.GetProperty("epoch").GetString()!,
+            [.. a.GetProperty("messages").EnumerateArray().Select(ServerEvents.Message)]));
+
     private static T Read<T>(JsonElement answer, string type, Func<JsonElement, T> read)
     {
         try
@@ -31,7 +40,7 @@ internal static class Answers
                 return read(answer);
             }
         }
-        catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception exception) when (exception is KeyNotFoundException or InvalidOperationException or FormatException or ArgumentOutOfRangeException)
         {
             throw Unexpected(type, answer, exception);
         }

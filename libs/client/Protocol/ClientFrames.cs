@@ -1,3 +1,4 @@
+using System.Text.Json;
 using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Client.Protocol;
@@ -26,6 +27,22 @@ internal static class ClientFrames
 
     public static byte[] UserPresence(string id, string user) => WithName(FrameTypes.Presence, id, "user", user);
 
+    /// <summary>A <c>history</c> frame for a room's stream.</summary>
+    public static byte[] RoomHistory(string id, string room, int limit, long? before)
+    {
+        var writer = Begin(FrameTypes.History, id);
+        writer.WriteString("room"u8, room);
+        return EndHistory(writer, limit, before);
+    }
+
+    /// <summary>A <c>history</c> frame for the caller's own direct messages.</summary>
+    public static byte[] DirectHistory(string id, int limit, long? before)
+    {
+        var writer = Begin(FrameTypes.History, id);
+        writer.WriteBoolean("user"u8, true);
+        return EndHistory(writer, limit, before);
+    }
+
     /// <summary>The <c>to</c> field that names a target of this kind.</summary>
     public static string TargetField(ChatTargetKind kind) => kind switch
     {
@@ -42,7 +59,18 @@ internal static class ClientFrames
         return FrameWriter.End(writer);
     }
 
-    private static System.Text.Json.Utf8JsonWriter Begin(string type, string id)
+    private static byte[] EndHistory(Utf8JsonWriter writer, int limit, long? before)
+    {
+        writer.WriteNumber("limit"u8, limit);
+        if (before is { } offset)
+        {
+            writer.WriteNumber("before"u8, offset);
+        }
+
+        return FrameWriter.End(writer);
+    }
+
+    private static Utf8JsonWriter Begin(string type, string id)
     {
         var writer = FrameWriter.Begin(type);
         writer.WriteString("id"u8, id);

@@ -4,7 +4,7 @@ using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Client.Protocol;
 
-/// <summary>Reads the gateway's event frames (<c>message</c>, <c>joined</c>, <c>left</c>, <c>error</c>) into <see cref="ChatEvent"/>s.</summary>
+/// <summary>Reads the gateway's event frames (<c>message</c>, <c>recovered</c>, <c>joined</c>, <c>left</c>, <c>error</c>) into <see cref="ChatEvent"/>s.</summary>
 internal static class ServerEvents
 {
     /// <summary>The event a frame carries, or <see langword="null"/> for a type this client does not know (newer gateways may add some).</summary>
@@ -15,13 +15,18 @@ internal static class ServerEvents
     public static ChatEvent? Read(string type, JsonElement frame) => type switch
     {
         FrameTypes.Message => Message(frame),
+        FrameTypes.Recovered => new Recovered(
+            [.. frame.GetProperty("rooms").EnumerateArray().Select(room => room.GetString()!)],
+            frame.GetProperty("messages").GetInt32(),
+            frame.GetProperty("complete").GetBoolean()),
         FrameTypes.Joined => new UserJoined(frame.GetProperty("room").GetString()!, frame.GetProperty("user").GetString()!),
         FrameTypes.Left => new UserLeft(frame.GetProperty("room").GetString()!, frame.GetProperty("user").GetString()!),
         FrameTypes.Error => new ErrorReceived(frame.GetProperty("code").GetString()!, frame.GetProperty("message").GetString()!),
         _ => null,
     };
 
-    private static MessageReceived Message(JsonElement frame)
+    /// <summary>A <c>message</c> frame, live or recovered, or one of a <c>history</c> answer's messages; exceptions as <see cref="Read"/>.</summary>
+    public static MessageReceived Message(JsonElement frame)
     {
         var from = frame.GetProperty("from");
         return new MessageReceived(
@@ -30,8 +35,15 @@ internal static class ServerEvents
             from.GetProperty("connection").GetString()!,
             Target(frame.GetProperty(TargetFields.To)),
             frame.GetProperty("body").Clone(),
-            DateTimeOffset.FromUnixTimeMilliseconds(frame.GetProperty("ts").GetInt64()));
+            DateTimeOffset.FromUnixTimeMilliseconds(frame.GetProperty("ts").GetInt64()),
+            Optional(frame, "stream") is { } stream ? stream.GetString() : null,
+            Optional(frame, "offset") is { } offset ? offset.GetInt64() : null,
+            Optional(frame, "recovered") is { } recovered && recovered.GetBoolean());
     }
+
+    /// <summary>A field that may be left out; <c>null</c> counts as left out.</summary>
+    private static JsonElement? Optional(JsonElement frame, string name) =>
+        frame.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     private static ChatTarget Target(JsonElement to)
     {

@@ -33,7 +33,7 @@ public sealed class InteractiveModeTests(ClientStackFixture fixture)
             new[]
             {
                 $"joined {room}",
-                "sent to 1 recipient",
+                "sent to 1 recipient, stored",
                 $"in {room}: {string.Join(", ", new[] { aliceName, bobName }.Order(StringComparer.Ordinal))}",
                 $"{bobName} is online (1 connection)",
                 "! bad_command: unknown command /nonsense; /help lists the commands",

@@ -155,6 +155,43 @@ public sealed class ScriptModeTests(ClientStackFixture fixture)
     }
 
     [Fact]
+    public async Task A_script_reads_a_rooms_history_and_its_own_direct_messages()
+    {
+        var room = Names.Unique("room");
+        var aliceName = Names.Unique("alice");
+        await using var bob = await fixture.ConnectAsync(1, Names.Unique("bob"));
+        await bob.Client.JoinAsync(room);
+        await using var cli = ChatCli.Start("cli-script", ["script", "--url", fixture.GatewayUrl(0).ToString(), "--user", aliceName]);
+        await cli.ExpectAsync("connected");
+
+        await cli.WriteLineAsync($"/join {room}");
+        await cli.AnswerToAsync(1);
+        await cli.WriteLineAsync("mine");
+        var ack = await cli.AnswerToAsync(2);
+        var first = await bob.Client.SendToRoomAsync(room, "first");
+        var second = await bob.Client.SendToRoomAsync(room, new { text = "second" });
+        var direct = await bob.Client.SendToUserAsync(aliceName, "just for you");
+        await cli.ExpectAsync("message", line => Text(line, "message") == direct.MessageId);
+
+        await cli.WriteLineAsync($"/history {room} 2");
+        await cli.WriteLineAsync("/history @me");
+        var history = await cli.AnswerToAsync(3);
+        var own = await cli.AnswerToAsync(4);
+        cli.EndInput();
+        Assert.Equal(0, await cli.WaitForExitAsync(ChatCli.DefaultTimeout));
+
+        Assert.True(ack.GetProperty("stored").GetBoolean());
+        Assert.Equal(("history", $"room:{room}"), (Text(history, "event"), Text(history, "stream")));
+        Assert.NotEmpty(Text(history, "epoch")!);
+        var messages = history.GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal([first.MessageId, second.MessageId], messages.Select(message => Text(message, "message")));
+        Assert.Equal([2L, 3L], messages.Select(message => message.GetProperty("offset").GetInt64()));
+        Assert.Equal("""{"text":"second"}""", messages[1].GetProperty("body").GetRawText());
+        Assert.Equal(($"user:{aliceName}", direct.MessageId), (Text(own, "stream"), Text(Assert.Single(own.GetProperty("messages").EnumerateArray()), "message")));
+        Assert.Empty(cli.NotJson);
+    }
+
+    [Fact]
     public async Task A_script_that_cannot_connect_writes_a_fatal_line_and_exits_with_2()
     {
         var deadPort = FreePort.Next();

@@ -18,6 +18,10 @@ public sealed class ClientFramesTests
         Assert.Equal("""{"type":"leave","id":"6","room":"lobby"}""", Text(ClientFrames.Leave("6", "lobby")));
         Assert.Equal("""{"type":"presence","id":"7","room":"lobby"}""", Text(ClientFrames.RoomPresence("7", "lobby")));
         Assert.Equal("""{"type":"presence","id":"8","user":"bob"}""", Text(ClientFrames.UserPresence("8", "bob")));
+        Assert.Equal("""{"type":"history","id":"9","room":"lobby","limit":50}""", Text(ClientFrames.RoomHistory("9", "lobby", 50, null)));
+        Assert.Equal("""{"type":"history","id":"10","room":"lobby","limit":20,"before":120}""", Text(ClientFrames.RoomHistory("10", "lobby", 20, 120)));
+        Assert.Equal("""{"type":"history","id":"11","user":true,"limit":100}""", Text(ClientFrames.DirectHistory("11", 100, null)));
+        Assert.Equal("""{"type":"history","id":"12","user":true,"limit":1,"before":9007199254740993}""", Text(ClientFrames.DirectHistory("12", 1, 9007199254740993)));
     }
 
     private static string Text(byte[] frame) => Encoding.UTF8.GetString(frame);

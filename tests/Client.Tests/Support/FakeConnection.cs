@@ -11,6 +11,9 @@ public sealed class FakeConnection(WebSocket socket, HttpContext context, int nu
     /// <summary>1 for the first connection the gateway accepted.</summary>
     public int Number { get; } = number;
 
+    /// <summary>The query of the upgrade request.</summary>
+    public IQueryCollection Query => context.Request.Query;
+
     public Task SendAsync(object frame) =>
         socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(frame), WebSocketMessageType.Text, true, CancellationToken.None);
 

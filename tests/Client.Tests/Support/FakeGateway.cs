@@ -3,7 +3,9 @@ using ChatPlatform.Testing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Primitives;
 
 namespace ChatPlatform.Client.Tests.Support;
 
@@ -30,6 +32,7 @@ public sealed class FakeGateway : IAsyncDisposable
             var number = Interlocked.Increment(ref _connections);
             var authorization = context.Request.Headers.Authorization.ToString();
             Authorizations.Enqueue(authorization);
+            Queries.Enqueue(QueryHelpers.ParseQuery(context.Request.QueryString.Value));
             if (Refuse?.Invoke(number, authorization) is { } status)
             {
                 context.Response.StatusCode = status;
@@ -38,7 +41,10 @@ public sealed class FakeGateway : IAsyncDisposable
 
             using var socket = await context.WebSockets.AcceptWebSocketAsync();
             var connection = new FakeConnection(socket, context, number);
-            await connection.SendAsync(new { type = "welcome", connection = $"{number:x16}", user = context.Request.Query["user"].ToString(), gateway = "fake" });
+            var user = context.Request.Query["user"].ToString();
+            await connection.SendAsync(IssueSessions
+                ? new { type = "welcome", connection = $"{number:x16}", user, gateway = "fake", session = SessionOf(number) }
+                : (object)new { type = "welcome", connection = $"{number:x16}", user, gateway = "fake" });
             await behaviour(connection);
         });
     }
@@ -50,8 +56,20 @@ public sealed class FakeGateway : IAsyncDisposable
     /// <summary>The Authorization header of every connection attempt, in order.</summary>
     public ConcurrentQueue<string> Authorizations { get; } = new();
 
+    /// <summary>The query of every connection attempt, in order.</summary>
+    public ConcurrentQueue<Dictionary<string, StringValues>> Queries { get; } = new();
+
+    /// <summary>
+    /// Whether welcomes carry a <c>session</c> (<see cref="SessionOf"/>), as a gateway that can
+    /// resume connections does; without one, the client does not ask to resume.
+    /// </summary>
+    public bool IssueSessions { get; set; }
+
     /// <summary>An HTTP status to refuse attempt n (from 1) with, given its Authorization header; null accepts it.</summary>
     public Func<int, string, int?>? Refuse { get; set; }
+
+    /// <summary>The session the welcome of connection <paramref name="number"/> gives, when <see cref="IssueSessions"/> is set.</summary>
+    public static string SessionOf(int number) => $"{number:x16}.secret+/={number}";
 
     public static async Task<FakeGateway> StartAsync(Func<FakeConnection, Task> behaviour)
     {

@@ -4,6 +4,7 @@
 import { ProcessTracker, delta } from "./proc.mjs";
 import { startWorkers, stopWorkers } from "./pool.mjs";
 import { merged, percentile, sumCodes } from "./format.mjs";
+import { redisHistory } from "./stacks.mjs";
 
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -295,6 +296,7 @@ export async function direct(ctx) {
   const o = ctx.opts;
   const workers = await ctx.workers(o.workers);
   const result = { users: o.users, stages: [], notes: [] };
+  const history = ctx.stack.kind === "chatplatform" ? await redisHistory(ctx.stack.ports.redis) : null;
   try {
     const { connect, where } = await chatUsers(ctx, workers, "d", o.users);
     result.connect = connect;
@@ -308,6 +310,16 @@ export async function direct(ctx) {
         senderCount: o.users,
       });
       result.stages.push({ offered: rate, ...stage });
+    }
+
+    if (history) {
+      // What the stored messages cost Redis: the growth of its memory over what history holds now.
+      const after = await redisHistory(ctx.stack.ports.redis);
+      const stored = after.storedMessages - history.storedMessages;
+      result.history = { stored, bytes: after.usedMemory - history.usedMemory };
+      result.notes.push(stored > 0
+        ? `history holds ${stored} more messages (${o.bodyBytes}-byte bodies); Redis used ${((after.usedMemory - history.usedMemory) / 1048576).toFixed(1)} MiB more: ${Math.round((after.usedMemory - history.usedMemory) / stored)} bytes per stored message`
+        : `history stored nothing; Redis used ${((after.usedMemory - history.usedMemory) / 1048576).toFixed(1)} MiB more`);
     }
   } finally {
     await ctx.dropWorkers(workers);

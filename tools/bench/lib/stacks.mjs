@@ -35,6 +35,31 @@ function httpOk(url, timeoutMs = 2000) {
   });
 }
 
+/** Sends one command to Redis and resolves with its raw RESP answer (enough for INFO and EVAL's integer). */
+export function redisCommand(port, args) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1");
+    let answer = "";
+    socket.setTimeout(10_000, () => socket.destroy(new Error("Redis did not answer")));
+    socket.on("connect", () => socket.write(`*${args.length}\r\n` + args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join("")));
+    socket.on("data", (d) => {
+      answer += d;
+      const complete = answer.startsWith("$") ? answer.length >= answer.indexOf("\r\n") + 2 + Number(answer.slice(1, answer.indexOf("\r\n"))) : answer.includes("\r\n");
+      if (complete) socket.end();
+    });
+    socket.on("close", () => resolve(answer));
+    socket.on("error", reject);
+  });
+}
+
+/** Redis's used memory in bytes, and how many messages the history streams hold. */
+export async function redisHistory(port) {
+  const info = await redisCommand(port, ["INFO", "memory"]);
+  const usedMemory = Number(/used_memory:(\d+)/.exec(info)?.[1] ?? NaN);
+  const count = await redisCommand(port, ["EVAL", "local n, cursor = 0, '0' repeat local r = redis.call('SCAN', cursor, 'MATCH', 'chat:history:log:*', 'COUNT', 1000) cursor = r[1] for _, k in ipairs(r[2]) do n = n + redis.call('XLEN', k) end until cursor == '0' return n", "0"]);
+  return { usedMemory, storedMessages: Number(/^:(\d+)/.exec(count)?.[1] ?? NaN) };
+}
+
 function redisPing(port) {
   return new Promise((resolve) => {
     const socket = net.connect(port, "127.0.0.1");

@@ -20,7 +20,13 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
                 Write(ConsoleColor.DarkGray, $"connected to {connected.Session.Gateway} as {connected.Session.User} (connection {connected.Session.ConnectionId}); /help lists the commands");
                 break;
             case MessageReceived message:
-                Write(ConsoleColor.White, $"{Where(message.To)}{message.FromUser}: {Text(message.Body)}");
+                Write(ConsoleColor.White, $"{Line(message)}{(message.Recovered ? " (recovered)" : "")}");
+                break;
+            case Recovered { Complete: true } recovered:
+                Write(ConsoleColor.DarkGray, $"resumed: {Count(recovered.Messages, "missed message")} recovered");
+                break;
+            case Recovered recovered:
+                Write(ConsoleColor.Yellow, $"! resumed with a gap: messages sent while disconnected may be missing ({Count(recovered.Messages, "message")} recovered); /history ROOM or /history @me shows what is stored");
                 break;
             case UserJoined joined:
                 Write(ConsoleColor.DarkCyan, $"* {joined.User} joined {joined.Room}");
@@ -54,13 +60,19 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
             return;
         }
 
+        if (outcome.Answer is ChatHistory history)
+        {
+            WriteHistory(outcome.Command, history);
+            return;
+        }
+
         var text = (outcome.Command.Kind, outcome.Answer) switch
         {
             (CommandKind.Join, string room) => $"joined {room}",
             (CommandKind.Leave, string room) => $"left {room}",
-            (_, SendResult sent) => $"sent to {Recipients(sent.Recipients)}",
+            (_, SendResult sent) => $"sent to {Count(sent.Recipients, "recipient")}{(sent.Stored ? ", stored" : "")}",
             (_, RoomPresence room) => room.Users.Count == 0 ? $"nobody is in {room.Room}" : $"in {room.Room}: {string.Join(", ", room.Users)}",
-            (_, UserPresence { Online: true } user) => $"{user.User} is online ({Recipients(user.Connections, "connection")})",
+            (_, UserPresence { Online: true } user) => $"{user.User} is online ({Count(user.Connections, "connection")})",
             (_, UserPresence user) => $"{user.User} is offline",
             _ => "done",
         };
@@ -70,6 +82,20 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
     public void Help(string text) => Write(ConsoleColor.Gray, text);
 
     public void Fatal(string code, string message) => Write(ConsoleColor.Red, $"! {code}: {message}");
+
+    /// <summary>A header, then one line per message with when it was sent, oldest first.</summary>
+    private void WriteHistory(ChatCommand command, ChatHistory history)
+    {
+        var what = command.Kind == CommandKind.DirectHistory ? "direct messages to you" : command.Name;
+        var lines = new List<string>
+        {
+            history.Messages.Count == 0 ? $"no stored messages: {what}" : $"history, {what}: {Count(history.Messages.Count, "message")}, oldest first",
+        };
+        lines.AddRange(history.Messages.Select(message => $"  {message.Timestamp.ToLocalTime():yyyy-MM-dd HH:mm:ss} {Line(message)}"));
+        Write(ConsoleColor.Gray, string.Join(Environment.NewLine, lines));
+    }
+
+    private static string Line(MessageReceived message) => $"{Where(message.To)}{message.FromUser}: {Text(message.Body)}";
 
     private static string Where(ChatTarget to) => to.Kind switch
     {
@@ -89,7 +115,7 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 
-    private static string Recipients(int count, string noun = "recipient") => $"{count} {noun}{(count == 1 ? "" : "s")}";
+    private static string Count(int count, string noun) => $"{count} {noun}{(count == 1 ? "" : "s")}";
 
     private void Write(ConsoleColor colour, string line)
     {

@@ -28,15 +28,13 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
                 break;
             case MessageReceived message:
                 writer.WriteString("event", FrameTypes.Message);
-                writer.WriteString("message", message.MessageId);
-                writer.WriteStartObject("from");
-                writer.WriteString("user", message.FromUser);
-                writer.WriteString("connection", message.FromConnection);
-                writer.WriteEndObject();
-                FrameWriter.WriteTarget(writer, TargetField(message.To.Kind), message.To.Value);
-                writer.WritePropertyName("body");
-                message.Body.WriteTo(writer);
-                writer.WriteNumber("ts", message.Timestamp.ToUnixTimeMilliseconds());
+                WriteMessage(writer, message);
+                break;
+            case Recovered recovered:
+                writer.WriteString("event", FrameTypes.Recovered);
+                WriteStrings(writer, "rooms", recovered.Rooms);
+                writer.WriteNumber("messages", recovered.Messages);
+                writer.WriteBoolean("complete", recovered.Complete);
                 break;
             case UserJoined joined:
                 writer.WriteString("event", FrameTypes.Joined);
@@ -103,6 +101,22 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
                 WriteCommand(writer, command);
                 writer.WriteString("message", sent.MessageId);
                 writer.WriteNumber("recipients", sent.Recipients);
+                writer.WriteBoolean("stored", sent.Stored);
+                break;
+            case ChatHistory history:
+                writer.WriteString("event", FrameTypes.History);
+                WriteCommand(writer, command);
+                writer.WriteString("stream", history.Stream);
+                writer.WriteString("epoch", history.Epoch);
+                writer.WriteStartArray("messages");
+                foreach (var message in history.Messages)
+                {
+                    writer.WriteStartObject();
+                    WriteMessage(writer, message);
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
                 break;
             case RoomPresence room:
                 writer.WriteString("event", FrameTypes.Presence);
@@ -145,6 +159,27 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
         ChatTargetKind.Room => TargetFields.Room,
         _ => TargetFields.Everyone,
     };
+
+    /// <summary>A message's fields as its frame has them; <c>recovered</c> always, <c>stream</c> and <c>offset</c> when it is stored.</summary>
+    private static void WriteMessage(Utf8JsonWriter writer, MessageReceived message)
+    {
+        writer.WriteString("message", message.MessageId);
+        writer.WriteStartObject("from");
+        writer.WriteString("user", message.FromUser);
+        writer.WriteString("connection", message.FromConnection);
+        writer.WriteEndObject();
+        FrameWriter.WriteTarget(writer, TargetField(message.To.Kind), message.To.Value);
+        writer.WritePropertyName("body");
+        message.Body.WriteTo(writer);
+        writer.WriteNumber("ts", message.Timestamp.ToUnixTimeMilliseconds());
+        if (message.Stream is { } stream && message.Offset is { } offset)
+        {
+            writer.WriteString("stream", stream);
+            writer.WriteNumber("offset", offset);
+        }
+
+        writer.WriteBoolean("recovered", message.Recovered);
+    }
 
     private static void WriteCommand(Utf8JsonWriter writer, ChatCommand command)
     {

@@ -44,6 +44,10 @@ internal sealed class CommandExecutor(ChatClient client)
                 return RunAsync(command, Boxed(client.GetRoomPresenceAsync(command.Name!)));
             case CommandKind.Whois:
                 return RunAsync(command, Boxed(client.GetUserPresenceAsync(command.Name!)));
+            case CommandKind.RoomHistory:
+                return RunAsync(command, Boxed(client.GetRoomHistoryAsync(command.Name!, command.Limit ?? ChatClient.DefaultHistoryLimit)));
+            case CommandKind.DirectHistory:
+                return RunAsync(command, Boxed(client.GetDirectHistoryAsync(command.Limit ?? ChatClient.DefaultHistoryLimit)));
             default:
                 return Task.FromResult(Refused(command, command.Error ?? $"{command.Text} is not a chat command"));
         }

@@ -13,6 +13,12 @@ internal enum CommandKind
     Say,
     Who,
     Whois,
+
+    /// <summary>The stored messages of a room.</summary>
+    RoomHistory,
+
+    /// <summary>The stored direct messages to the user.</summary>
+    DirectHistory,
     Help,
     Quit,
 }

@@ -17,6 +17,8 @@ import { joinRoom, leaveRoom } from './rooms.js';
 import { lookUp, openDirect } from './people.js';
 import { askUserPresence } from './presence.js';
 import { sendToCurrent } from './messages.js';
+import { loadOlder } from './history.js';
+import { persistResume } from './resume.js';
 import { showComposerError } from './composer.js';
 import { setError } from './errors.js';
 import { setStatus } from './status.js';
@@ -53,6 +55,12 @@ function wireConnection() {
   ui.signOut.addEventListener('click', signOut);
   ui.reconnectNow.addEventListener('click', reconnectNow);
   window.addEventListener('online', onOnline);
+  // Where the page is in each stream, kept for a reload of the tab (resume.js): when it may be
+  // the last chance (pagehide does not fire everywhere a tab goes away; hidden does).
+  window.addEventListener('pagehide', persistResume);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') persistResume();
+  });
 }
 
 function wireNavigation() {
@@ -75,6 +83,11 @@ function wireNavigation() {
   ui.sidebar.addEventListener('click', (event) => {
     const button = event.target.closest('.conv-button[data-key]');
     if (button) select(button.dataset.key, { focus: isNarrow() ? 'composer' : undefined });
+  });
+
+  ui.loadOlder.addEventListener('click', () => {
+    const conversation = currentConversation();
+    if (conversation && ui.loadOlder.getAttribute('aria-disabled') !== 'true') loadOlder(conversation);
   });
 
   // The open conversation's actions (conversation-view.js).

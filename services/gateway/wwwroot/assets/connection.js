@@ -1,6 +1,7 @@
 // The page's WebSocket to its gateway (docs/protocol.md): signing in and out, each connection
-// from opening to closing, the frames it receives, and reconnecting with backoff after a drop,
-// unless the token expired (then renewal.js asks for a fresh one).
+// from opening to closing, the frames it receives, and reconnecting with backoff after a drop
+// (resuming the last connection's session: resume.js), unless the token expired (then
+// renewal.js asks for a fresh one).
 
 import { state } from './state.js';
 import { ui } from './elements.js';
@@ -12,6 +13,8 @@ import { askForFreshToken } from './renewal.js';
 import { failSignIn, refusalMessage } from './signin.js';
 import { onWelcome, signedOut } from './session.js';
 import { onMessage } from './messages.js';
+import { connectionUrl } from './resume.js';
+import { cancelRecovery, onRecovered, recovering } from './recovery.js';
 import { onMembership } from './rooms.js';
 import { allConversations } from './conversations.js';
 import { addEntry } from './timeline.js';
@@ -92,7 +95,7 @@ function connect() {
     : `user=${encodeURIComponent(state.credentials.user)}`;
   let socket;
   try {
-    socket = new WebSocket(`${gatewayUrl()}?${query}`);
+    socket = new WebSocket(connectionUrl(`${gatewayUrl()}?${query}`));
   } catch (exception) {
     failSignIn(`Could not open a WebSocket to ${gatewayUrl()}: ${exception.message}`);
     return;
@@ -129,11 +132,16 @@ function onFrame(data) {
       stopCountdown();
       onWelcome(frame);
       break;
-    case 'message': onMessage(frame); break;
+    case 'message':
+      if (frame.recovered === true) recovering();
+      onMessage(frame);
+      break;
+    case 'recovered': onRecovered(frame); break;
     case 'joined':
     case 'left': onMembership(frame); break;
     case 'ack':
     case 'presence':
+    case 'history':
     case 'error':
       if (!settle(frame) && frame.type === 'error') {
         setError(ui.generalError, frame.code, frame.message);
@@ -148,6 +156,7 @@ function onClose(event) {
   clearTimeout(connectTimer);
   state.socket = null;
   const wasConnected = state.status === 'connected';
+  cancelRecovery();
   failPending();
 
   if (!state.credentials) return; // signed out
@@ -186,7 +195,7 @@ function onClose(event) {
   const reason = !wasConnected ? 'the gateway could not be reached'
     : event.reason && (event.code === 1008 || !CLOSE_REASONS[event.code]) ? `${plain}: ${event.reason}` : plain;
   if (wasConnected) {
-    warnJoinedRooms(`Disconnected (${reason}). Messages sent until you are back are not shown here.`);
+    warnJoinedRooms(`Disconnected (${reason}).`);
     announce(`Disconnected: ${reason}. Reconnecting.`);
   }
   scheduleReconnect(reason, event.code);

@@ -1,5 +1,6 @@
 // The open conversation: its header (title, what it is, its actions), the room's online list,
-// and its timeline. The header's buttons carry data-action; app.js wires them.
+// its timeline, and the button that loads older messages. The header's buttons carry
+// data-action; app.js wires them and the button.
 
 import { h } from './dom.js';
 import { ui } from './elements.js';
@@ -18,6 +19,7 @@ export function renderConversation() {
   setError(ui.generalError, null);
   renderHeader();
   renderMembers();
+  renderOlder();
   if (!conversation) {
     ui.timeline.replaceChildren();
     return;
@@ -79,4 +81,19 @@ export function renderMembers() {
   ui.memberList.replaceChildren(...conversation.members.map((user) =>
     h('li', { class: 'member' }, avatar(user, true), h('span', { class: 'name', text: user }),
       user === state.me ? h('span', { class: 'you', text: '(you)' }) : null)));
+}
+
+/** Offers to load older messages above the open room's timeline while there are some to read. */
+export function renderOlder() {
+  const conversation = currentConversation();
+  const history = conversation ? conversation.history : null;
+  const show = !!conversation && conversation.kind === 'room' && conversation.joined && history.more;
+  const hadFocus = document.activeElement === ui.loadOlder;
+  ui.older.hidden = !show;
+  const busy = show && history.loadingOlder;
+  ui.loadOlder.textContent = busy ? 'Loading older messages…' : 'Load older messages';
+  // aria-disabled rather than disabled: a disabled button would drop the keyboard focus.
+  if (busy) ui.loadOlder.setAttribute('aria-disabled', 'true');
+  else ui.loadOlder.removeAttribute('aria-disabled');
+  if (hadFocus && !show) ui.timeline.focus();
 }

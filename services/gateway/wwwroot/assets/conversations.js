@@ -1,5 +1,6 @@
 // The conversations the page holds: rooms, people and Everyone, each with its timeline entries,
-// unread count and (rooms) membership and online list, and which one is open.
+// unread count, (rooms) membership and online list, and how much of its history is loaded; and
+// which one is open.
 
 const conversations = new Map(); // key -> conversation
 let selected = null;
@@ -11,7 +12,12 @@ export function conversationFor(kind, name) {
   const k = key(kind, name);
   let conversation = conversations.get(k);
   if (!conversation) {
-    conversation = { key: k, kind, name, entries: [], unread: 0, joined: false, members: [], presence: null, refreshTimer: null };
+    conversation = {
+      key: k, kind, name, entries: [], unread: 0, joined: false, members: [], presence: null, refreshTimer: null,
+      // loaded: its last messages were read on this connection (or it missed none since);
+      // more: older ones can be loaded.
+      history: { loaded: false, loading: false, more: false, loadingOlder: false },
+    };
     conversations.set(k, conversation);
   }
   return conversation;

@@ -53,6 +53,8 @@ export const ui = {
   renewToken: $('renew-token'),
   renewError: $('renew-error'),
   intro: $('intro'),
+  older: $('older'),
+  loadOlder: $('load-older'),
   timeline: $('timeline'),
   composer: $('composer'),
   composerInput: $('composer-input'),

@@ -1,5 +1,6 @@
 // One timeline entry as the page draws it: a message (with whether it was sent, and to how
-// many) or an event (joins, leaves, the page's own notes), and the avatars beside them.
+// many, or that it arrived after a reconnect) or an event (joins, leaves, the page's own
+// notes), and the avatars beside them.
 
 import { h } from './dom.js';
 import { formatTime, plural } from './format.js';
@@ -34,6 +35,7 @@ export function renderEntry(entry) {
         h('span', { class: 'author', text: entry.from }),
         entry.mine && !entry.tag ? h('span', { class: 'tag', text: '(you)' }) : null,
         entry.tag ? h('span', { class: 'tag', text: entry.tag }) : null,
+        entry.recovered ? h('span', { class: 'tag', text: 'sent while you were away' }) : null,
         formatTime(entry.ts)),
       entry.json !== undefined ? h('pre', { class: 'json', text: entry.json }) : h('p', { class: 'text', text: entry.text }),
       status ? h('p', { class: 'status', text: status }) : null,

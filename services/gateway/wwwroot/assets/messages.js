@@ -1,10 +1,12 @@
-// Messages: showing those that arrive, in the conversation they belong to, and sending to the
-// open conversation, each shown at once and then marked sent (to how many) or failed (why).
+// Messages: showing those that arrive, in the conversation they belong to and each once, and
+// sending to the open conversation, each shown at once and then marked sent (to how many) or
+// failed (why).
 
 import { state } from './state.js';
 import { request } from './requests.js';
 import { conversationFor, currentConversation } from './conversations.js';
-import { addEntry, updateEntry } from './timeline.js';
+import { accept, isStored } from './streams.js';
+import { addEntry, findMessage, removeEntry, updateEntry } from './timeline.js';
 import { renderHeader } from './conversation-view.js';
 import { renderSidebar } from './sidebar.js';
 import { showComposerError } from './composer.js';
@@ -18,42 +20,62 @@ function bodyOf(body) {
   return { json: JSON.stringify(body, null, 2) };
 }
 
-/** A message frame. */
-export function onMessage(frame) {
+/** Where a message frame (live, recovered or from history) is shown: { conversation, tag }, or null. */
+export function placeOf(frame) {
   const from = frame.from || {};
   const to = frame.to || {};
-  // This connection's own messages were shown when they were sent.
-  if (from.connection && from.connection === state.connectionId) return;
-  if (typeof from.user !== 'string') return;
-
-  let conversation;
-  let tag = null;
-  if (typeof to.room === 'string') {
-    conversation = conversationFor('room', to.room);
-  } else if (to.everyone === true) {
-    conversation = conversationFor('everyone', 'Everyone');
-  } else if (typeof to.user === 'string') {
-    conversation = conversationFor('user', from.user === state.me ? to.user : from.user);
-    if (from.user === state.me) tag = 'from your other connection';
-  } else if (typeof to.connection === 'string') {
-    conversation = conversationFor('user', from.user);
-    tag = 'to this connection only';
-  } else {
-    return;
+  if (typeof from.user !== 'string') return null;
+  if (typeof to.room === 'string') return { conversation: conversationFor('room', to.room), tag: null };
+  if (to.everyone === true) return { conversation: conversationFor('everyone', 'Everyone'), tag: null };
+  if (typeof to.user === 'string') {
+    return from.user === state.me
+      ? { conversation: conversationFor('user', to.user), tag: 'from your other connection' }
+      : { conversation: conversationFor('user', from.user), tag: null };
   }
+  if (typeof to.connection === 'string') return { conversation: conversationFor('user', from.user), tag: 'to this connection only' };
+  return null;
+}
+
+/** The timeline entry for a message frame. */
+export function entryOf(frame, tag) {
   const { text, json } = bodyOf(frame.body);
-  addEntry(conversation, {
+  const entry = {
     kind: 'message',
-    mine: from.user === state.me,
-    from: from.user,
+    mine: frame.from.user === state.me,
+    from: frame.from.user,
     text,
     json,
     tag,
     ts: typeof frame.ts === 'number' ? frame.ts : Date.now(),
     status: 'received',
-  });
+  };
+  if (typeof frame.message === 'string') entry.messageId = frame.message;
+  if (isStored(frame)) {
+    entry.stream = frame.stream;
+    entry.offset = frame.offset;
+  }
+  return entry;
+}
+
+/** A message frame: live, or one the connection missed, sent again after a resume ("recovered": true). */
+export function onMessage(frame) {
+  // Per stream, a message the page already has (an offset it got) is not shown again.
+  if (!accept(frame)) return;
+  const from = frame.from || {};
+  // This connection's own messages were shown when they were sent.
+  if (from.connection && from.connection === state.connectionId) return;
+  const place = placeOf(frame);
+  if (!place) return;
+  const entry = entryOf(frame, place.tag);
+  // One the page read from history just before it arrived.
+  if (findMessage(place.conversation, entry)) return;
+  if (frame.recovered === true) entry.recovered = true;
+  addEntry(place.conversation, entry);
+  // Recovered messages are announced together, when the recovery ends.
+  if (frame.recovered === true) return;
+  const conversation = place.conversation;
   const where = conversation.kind === 'room' ? ` in #${conversation.name}` : conversation.kind === 'everyone' ? ' to everyone' : '';
-  announce(`${from.user}${where}: ${text !== undefined ? text : 'structured message'}`);
+  announce(`${from.user}${where}: ${entry.text !== undefined ? entry.text : 'structured message'}`);
 }
 
 /** Sends text to the open conversation; false when it could not be sent (the reason is shown). */
@@ -68,6 +90,16 @@ export function sendToCurrent(text) {
     if (answer.type === 'ack') {
       entry.status = 'sent';
       entry.recipients = answer.recipients | 0;
+      if (typeof answer.message === 'string') {
+        entry.messageId = answer.message;
+        // History read while it was on its way may have it already: this entry stays, with its status.
+        const copy = findMessage(conversation, entry);
+        if (copy) {
+          removeEntry(conversation, copy);
+          entry.stream = copy.stream;
+          entry.offset = copy.offset;
+        }
+      }
     } else if (answer.type === 'error') {
       entry.status = 'failed';
       entry.error = { code: answer.code, message: answer.message };

@@ -1,12 +1,14 @@
-// Rooms: joining and leaving, joining again after a reconnect, and who is in them, kept up to
-// date from the joined and left events and asked again shortly after each.
+// Rooms: joining and leaving, being back in them after a reconnect (restored by a resume, or
+// joined again), and who is in them, kept up to date from the joined and left events and asked
+// again shortly after each.
 
 import { ui } from './elements.js';
 import { request } from './requests.js';
 import { allConversations, conversationFor, currentConversation, findConversation, key } from './conversations.js';
 import { addEntry } from './timeline.js';
 import { select } from './navigation.js';
-import { renderConversation, renderHeader, renderMembers } from './conversation-view.js';
+import { loadRoomHistory, reloadHistory } from './history.js';
+import { renderConversation, renderHeader, renderMembers, renderOlder } from './conversation-view.js';
 import { renderSidebar } from './sidebar.js';
 import { showComposerError } from './composer.js';
 import { announce } from './announcer.js';
@@ -44,6 +46,8 @@ export function leaveRoom(conversation) {
     if (answer.type === 'ack') {
       conversation.joined = false;
       conversation.members = [];
+      // Out of the room, the page misses its messages: joined again, it reads them again.
+      conversation.history.loaded = false;
       clearTimeout(conversation.refreshTimer);
       addEntry(conversation, { kind: 'event', style: 'system', text: `You left #${conversation.name}.`, ts: Date.now() });
       announce(`Left #${conversation.name}.`);
@@ -56,19 +60,38 @@ export function leaveRoom(conversation) {
   if (error) showComposerError(error);
 }
 
-/** On a new connection: joins again every room the page was in. */
-export function rejoinRooms() {
-  for (const conversation of allConversations()) {
+function backInRoom(conversation) {
+  addEntry(conversation, { kind: 'event', style: 'system', text: `Reconnected; you are back in #${conversation.name}.`, ts: Date.now() });
+  askRoomPresence(conversation);
+}
+
+/**
+ * On a new connection: back in every room the page was in. Those the gateway restored from the
+ * old connection's session (restored, a Set of names) are in already; the others are joined
+ * again, and having missed what was said meanwhile, read their history again (when the
+ * connection could not resume at all, saying so if the gap could not be filled: checkGap).
+ */
+export function rejoinRooms(restored = new Set(), { checkGap = false } = {}) {
+  for (const conversation of [...allConversations()]) {
     if (conversation.kind !== 'room' || !conversation.joined) continue;
+    if (restored.has(conversation.name)) {
+      backInRoom(conversation);
+      // It missed nothing; but the open room may not have read its history yet (a reloaded page).
+      if (conversation === currentConversation()) loadRoomHistory(conversation);
+      continue;
+    }
     const error = request({ type: 'join', room: conversation.name }, (answer) => {
       if (answer.type === 'ack') {
-        addEntry(conversation, { kind: 'event', style: 'system', text: `Reconnected; you are back in #${conversation.name}.`, ts: Date.now() });
-        askRoomPresence(conversation);
+        backInRoom(conversation);
+        reloadHistory(conversation, { checkGap });
       } else if (answer.type === 'error') {
         conversation.joined = false;
         addEntry(conversation, { kind: 'event', style: 'warning', text: `Could not rejoin: ${describeError(answer.code, answer.message)}`, ts: Date.now() });
         renderSidebar();
-        if (conversation === currentConversation()) renderHeader();
+        if (conversation === currentConversation()) {
+          renderHeader();
+          renderOlder();
+        }
       }
     });
     if (error) break;

@@ -1,5 +1,5 @@
 // Being signed in: what the page does when a gateway welcomes a connection (the first, or one
-// after a reconnect), and what signing out clears.
+// after a reconnect; resumed, or not), and what signing out clears.
 
 import { ui } from './elements.js';
 import { state } from './state.js';
@@ -13,6 +13,9 @@ import { renderConversation } from './conversation-view.js';
 import { renderComposerState } from './composer.js';
 import { clearConversations, currentConversation } from './conversations.js';
 import { rejoinRooms } from './rooms.js';
+import { forgetSession, keepSession } from './resume.js';
+import { awaitRecovery, cancelRecovery } from './recovery.js';
+import { historyConnected, loadDirectHistory } from './history.js';
 import { askUserPresence } from './presence.js';
 import { signInMode } from './signin.js';
 import { announce } from './announcer.js';
@@ -27,6 +30,8 @@ export function onWelcome(frame) {
   state.me = frame.user;
   state.connectionId = frame.connection;
   state.gateway = frame.gateway;
+  const resumed = keepSession(frame);
+  historyConnected();
   ui.meName.textContent = frame.user;
   setStatus('connected', 'Connected', ` to ${frame.gateway}`);
   setError(ui.generalError, null);
@@ -40,9 +45,17 @@ export function onWelcome(frame) {
     if (isNarrow()) setNavOpen(true);
     ui.joinRoom.focus();
     announce(`Signed in as ${frame.user}.`);
-  } else {
+  }
+  if (resumed) {
+    // The gateway puts the connection back in its rooms and sends what it missed, then recovered.
+    awaitRecovery(!reconnected);
+  } else if (reconnected) {
+    // Not resumed (a gateway that does not keep sessions): joined again, and read again.
     announce(`Reconnected to ${frame.gateway}.`);
-    rejoinRooms();
+    rejoinRooms(new Set(), { checkGap: true });
+    loadDirectHistory();
+  } else {
+    loadDirectHistory();
   }
   renderComposerState();
   const selected = currentConversation();
@@ -51,6 +64,8 @@ export function onWelcome(frame) {
 
 /** After the connection was closed for signing out: back to an empty sign-in view. */
 export function signedOut() {
+  cancelRecovery();
+  forgetSession();
   state.signedIn = false;
   state.renewing = false;
   hideRenew();
