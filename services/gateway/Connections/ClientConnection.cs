@@ -21,6 +21,7 @@ internal sealed class ClientConnection
     private readonly int _queueCapacity;
     private readonly Lock _holdGate = new();
     private List<(byte[] Frame, HistoryPosition? Position)>? _held;
+    private IReadOnlyDictionary<string, HistoryPosition>? _recoveredUpTo;
     private int _closing;
     private volatile bool _dropQueued;
     private WebSocketCloseStatus _closeStatus = WebSocketCloseStatus.NormalClosure;
@@ -66,7 +67,7 @@ internal sealed class ClientConnection
     public string CloseDescription { get; private set; } = "open";
 
     /// <summary>Queues a frame for the client; while it resumes, holds it until <see cref="ReleaseHeld"/>.</summary>
-    /// <param name="position">Where the frame's message is stored, for a message frame; a held one already recovered is dropped.</param>
+    /// <param name="position">Where the frame's message is stored, for a message frame; one already recovered is dropped.</param>
     /// <returns>False when the connection is closing, or its queue was full (which closes it).</returns>
     public bool TrySend(byte[] frame, HistoryPosition? position = null)
     {
@@ -88,6 +89,14 @@ internal sealed class ClientConnection
             }
         }
 
+        if (position is { } stored && Volatile.Read(ref _recoveredUpTo) is { } recoveredUpTo && WasRecovered(stored, recoveredUpTo))
+        {
+            // Published before the recovery read it, but it reached this gateway (on the
+            // subscription's connection, not the one the read came back on) after the hand-over:
+            // it was sent already.
+            return true;
+        }
+
         return Queue(frame);
     }
 
@@ -106,7 +115,9 @@ internal sealed class ClientConnection
     /// <summary>
     /// Ends a resume: queues <paramref name="recovered"/>, then the frames held meanwhile in the
     /// order they came, except messages already sent again (at or below
-    /// <paramref name="recoveredUpTo"/> of their stream, in the same epoch); then frames flow as usual.
+    /// <paramref name="recoveredUpTo"/> of their stream, in the same epoch); then frames flow as
+    /// usual, still without those: a message published before the recovery read it can reach the
+    /// connection after this.
     /// </summary>
     public void ReleaseHeld(IReadOnlyDictionary<string, HistoryPosition> recoveredUpTo, byte[] recovered)
     {
@@ -117,7 +128,9 @@ internal sealed class ClientConnection
                 return;
             }
 
-            _held = null;
+            // Before the hold ends, so that a frame that finds it ended finds this too.
+            Volatile.Write(ref _recoveredUpTo, recoveredUpTo.Count == 0 ? null : recoveredUpTo);
+            Volatile.Write(ref _held, null);
             if (!Queue(recovered))
             {
                 return;
@@ -125,7 +138,7 @@ internal sealed class ClientConnection
 
             foreach (var (frame, position) in held)
             {
-                if (position is { } stored && recoveredUpTo.TryGetValue(stored.Stream, out var upTo) && stored.Epoch == upTo.Epoch && stored.Offset <= upTo.Offset)
+                if (position is { } stored && WasRecovered(stored, recoveredUpTo))
                 {
                     continue;
                 }
@@ -137,6 +150,10 @@ internal sealed class ClientConnection
             }
         }
     }
+
+    /// <summary>Whether the message at <paramref name="position"/> was among those recovered.</summary>
+    private static bool WasRecovered(HistoryPosition position, IReadOnlyDictionary<string, HistoryPosition> recoveredUpTo) =>
+        recoveredUpTo.TryGetValue(position.Stream, out var upTo) && position.Epoch == upTo.Epoch && position.Offset <= upTo.Offset;
 
     private bool Queue(byte[] frame)
     {

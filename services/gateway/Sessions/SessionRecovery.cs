@@ -15,7 +15,8 @@ namespace ChatPlatform.Gateway.Sessions;
 /// messages, then the <c>recovered</c> frame, then the live frames held meanwhile. The hand-over
 /// is exact because the connection was already registered, and in its rooms, when each stream
 /// was read: a message after the last one read was published to it, so it is among those held;
-/// one read and also held is dropped by its offset.
+/// one read and also delivered live is dropped by its offset, whether it was held or reached the
+/// connection after the hand-over (<see cref="ClientConnection.ReleaseHeld"/>).
 /// </summary>
 internal sealed class SessionRecovery(
     MembershipHandler memberships,

@@ -36,6 +36,32 @@ public sealed class HeldFramesTests
     }
 
     [Fact]
+    public async Task A_recovered_message_whose_live_copy_comes_after_the_end_of_recovery_is_not_sent_again()
+    {
+        // The router published offset 110 before the recovery read it, but the gateway's
+        // subscription handed it to the connection only after the hold had ended.
+        var connection = new ClientConnection("c-1", "bob", 64, TimeSpan.FromSeconds(30));
+        connection.HoldLive();
+        await connection.SendRecoveredAsync(Frame("recovered user 110"), CancellationToken.None);
+        connection.ReleaseHeld(
+            new Dictionary<string, HistoryPosition> { ["user:bob"] = Position("user:bob", "e1", 110) },
+            Frame("recovered"));
+
+        Assert.True(connection.TrySend(Frame("live user 110"), Position("user:bob", "e1", 110)));
+        Assert.True(connection.TrySend(Frame("live user 111"), Position("user:bob", "e1", 111)));
+        Assert.True(connection.TrySend(Frame("live user 3, new epoch"), Position("user:bob", "e2", 3)));
+        Assert.True(connection.TrySend(Frame("live room 7"), Position("room:lobby", "e1", 7)));
+
+        await using var client = ConnectedClient.Start(connection, WebSocketPair.Create());
+        await client.SkipWelcomeAsync();
+        string[] expected = ["recovered user 110", "recovered", "live user 111", "live user 3, new epoch", "live room 7"];
+        foreach (var frame in expected)
+        {
+            Assert.Equal(frame, Encoding.UTF8.GetString((await client.ReceiveAsync()).Data));
+        }
+    }
+
+    [Fact]
     public void A_connection_that_lets_more_than_its_queue_be_held_is_closed()
     {
         var connection = new ClientConnection("c-1", "bob", 4, TimeSpan.FromSeconds(30));
