@@ -105,14 +105,7 @@ internal sealed class MessageRouter(
             return;
         }
 
-        var payload = DataPlaneCodec.Encode(new Delivery(
-            message.MessageId,
-            message.Timestamp,
-            message.UserId,
-            message.ConnectionId,
-            message.Target,
-            message.Body,
-            activity?.Id ?? message.TraceParent));
+        var payload = DataPlaneCodec.Encode(DeliveryOf(message, activity));
         var publishes = new Task<long>[recipients.Count];
         for (var i = 0; i < publishes.Length; i++)
         {
@@ -133,16 +126,7 @@ internal sealed class MessageRouter(
             gatewayIds[i] = recipients[i].GatewayId;
         }
 
-        var prefix = DataPlaneCodec.EncodeStoredPrefix(
-            new Delivery(
-                message.MessageId,
-                message.Timestamp,
-                message.UserId,
-                message.ConnectionId,
-                message.Target,
-                message.Body,
-                activity?.Id ?? message.TraceParent),
-            stream);
+        var prefix = DataPlaneCodec.EncodeStoredPrefix(DeliveryOf(message, activity), stream);
         _ = CompleteStoredAsync(message, recipients, publisher.PublishStoredAsync(stream, resumableUser, gatewayIds, prefix), startedAt, activity);
     }
 
@@ -222,6 +206,16 @@ internal sealed class MessageRouter(
 
         Finish(message, routedTo > 0 ? SendStatus.Routed : NoneStatus(message.Target), routedTo, publishes.Length, startedAt, activity);
     }
+
+    /// <summary>What gateways get of a message: its sender from the inbound message, its trace parent the route's span.</summary>
+    private static Delivery DeliveryOf(InboundMessage message, Activity? activity) => new(
+        message.MessageId,
+        message.Timestamp,
+        message.UserId,
+        message.ConnectionId,
+        message.Target,
+        message.Body,
+        activity?.Id ?? message.TraceParent);
 
     /// <summary>A user or a connection no one holds is offline; a room or everyone may simply have no one else in it.</summary>
     private static SendStatus NoneStatus(MessageTarget target) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.EndToEnd.Tests.Rooms;
 using ChatPlatform.Testing;
 using Xunit.Abstractions;
 
@@ -31,8 +32,8 @@ public sealed class RecoveryFailoverTests(DisruptionFixture fixture, ITestOutput
         await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
         await using var carol = await Stack.ConnectAsync(0, Names.Unique("carol"));
         var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
-        await JoinAsync(alice, room);
-        await JoinAsync(bob, room);
+        await RoomTests.JoinAsync(alice, room);
+        await RoomTests.JoinAsync(bob, room);
         var session = Resume.Session(bob);
         var roomStream = HistoryStreams.OfRoom(room);
         var userStream = HistoryStreams.OfUser(bob.User);
@@ -84,7 +85,7 @@ public sealed class RecoveryFailoverTests(DisruptionFixture fixture, ITestOutput
         var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
         foreach (var member in new[] { alice, carol, bob })
         {
-            await JoinAsync(member, room);
+            await RoomTests.JoinAsync(member, room);
         }
 
         await alice.SendAndWaitAsync(new { room }, "before");
@@ -125,11 +126,6 @@ public sealed class RecoveryFailoverTests(DisruptionFixture fixture, ITestOutput
         return await client.ExpectAsync(frame => frame.GetProperty("type").GetString() == "history" && frame.GetProperty("id").GetString() == id, "the history answer");
     }
 
-    private static async Task JoinAsync(TestClient client, string room)
-    {
-        await client.SendAsync(new { type = "join", id = $"join-{room}", room });
-        await client.ReplyToAsync($"join-{room}");
-    }
 
     /// <returns>The ids of the messages acked.</returns>
     private static async Task<List<string>> SendUntilAsync(TestClient sender, object to, CancellationToken stop)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using ChatPlatform.EndToEnd.Tests.Rooms;
 using ChatPlatform.Testing;
 
 namespace ChatPlatform.EndToEnd.Tests.History;
@@ -15,13 +16,13 @@ public sealed class HistoryTests(StackFixture fixture)
         var room = Names.Unique("room");
         await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
         await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
-        await JoinAsync(alice, room);
+        await RoomTests.JoinAsync(alice, room);
         for (var i = 1; i <= 5; i++)
         {
             await alice.SendAndWaitAsync(new { room }, new { text = $"m{i}" });
         }
 
-        await JoinAsync(bob, room);
+        await RoomTests.JoinAsync(bob, room);
         var newest = await HistoryAsync(bob, new { type = "history", id = "h1", room, limit = 3 });
 
         Assert.Equal($"room:{room}", newest.GetProperty("stream").GetString());
@@ -62,8 +63,8 @@ public sealed class HistoryTests(StackFixture fixture)
         var room = Names.Unique("room");
         await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
         await using var bob = await Stack.ConnectAsync(1, Names.Unique("bob"));
-        await JoinAsync(alice, room);
-        await JoinAsync(bob, room);
+        await RoomTests.JoinAsync(alice, room);
+        await RoomTests.JoinAsync(bob, room);
 
         var toUser = await alice.SendAndWaitAsync(new { user = bob.User }, "direct");
         var toRoom = await alice.SendAndWaitAsync(new { room }, "room");
@@ -104,9 +105,4 @@ public sealed class HistoryTests(StackFixture fixture)
         return await client.ExpectAsync(frame => frame.GetProperty("type").GetString() is "history" or "error", "the history answer");
     }
 
-    private static async Task JoinAsync(TestClient client, string room)
-    {
-        await client.SendAsync(new { type = "join", id = $"join-{room}", room });
-        await client.ReplyToAsync($"join-{room}");
-    }
 }

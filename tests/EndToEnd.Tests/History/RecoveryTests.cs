@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ChatPlatform.Contracts;
 using ChatPlatform.Contracts.DataPlane;
+using ChatPlatform.EndToEnd.Tests.Rooms;
 using ChatPlatform.Testing;
 using StackExchange.Redis;
 using Xunit.Abstractions;
@@ -23,7 +24,7 @@ public sealed class RecoveryTests(StackFixture fixture, ITestOutputHelper output
         var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
         foreach (var member in new[] { alice, dave, bob })
         {
-            await JoinAsync(member, room);
+            await RoomTests.JoinAsync(member, room);
         }
 
         // One message arrives live, so bob has a position to resume the room from.
@@ -77,8 +78,8 @@ public sealed class RecoveryTests(StackFixture fixture, ITestOutputHelper output
         var room = Names.Unique("room");
         await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
         var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
-        await JoinAsync(alice, room);
-        await JoinAsync(bob, room);
+        await RoomTests.JoinAsync(alice, room);
+        await RoomTests.JoinAsync(bob, room);
         var session = Resume.Session(bob);
         await bob.CloseAsync();
         await bob.DisposeAsync();
@@ -101,8 +102,8 @@ public sealed class RecoveryTests(StackFixture fixture, ITestOutputHelper output
         var room = Names.Unique("room");
         await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
         var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
-        await JoinAsync(alice, room);
-        await JoinAsync(bob, room);
+        await RoomTests.JoinAsync(alice, room);
+        await RoomTests.JoinAsync(bob, room);
         var session = Resume.Session(bob);
         await bob.SendAndWaitAsync(new { room }, "mine");
         bob.Abort();
@@ -121,14 +122,8 @@ public sealed class RecoveryTests(StackFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task A_client_that_resumes_after_its_stream_was_trimmed_is_told_it_is_incomplete()
     {
-        var room = Names.Unique("room");
-        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
-        var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
-        await JoinAsync(alice, room);
-        await JoinAsync(bob, room);
-        var session = Resume.Session(bob);
-        bob.Abort();
-        await bob.DisposeAsync();
+        var (room, alice, bob, session) = await MemberWhoDroppedAsync();
+        await using var stayed = alice;
         await SendAllAsync(alice, new { room }, "missed", 5);
 
         // What History:MaxLength does on each append, done here at once instead of sending 1,000 more.
@@ -150,8 +145,8 @@ public sealed class RecoveryTests(StackFixture fixture, ITestOutputHelper output
         var room = Names.Unique("room");
         await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
         var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
-        await JoinAsync(alice, room);
-        await JoinAsync(bob, room);
+        await RoomTests.JoinAsync(alice, room);
+        await RoomTests.JoinAsync(bob, room);
         await alice.SendAndWaitAsync(new { room }, "first");
         await bob.ExpectAsync(Resume.IsMessage, "the first message");
         var session = Resume.Session(bob);
@@ -187,14 +182,8 @@ public sealed class RecoveryTests(StackFixture fixture, ITestOutputHelper output
     [Fact]
     public async Task Another_users_session_is_refused_like_an_unknown_one_and_gives_nothing_away()
     {
-        var room = Names.Unique("room");
-        await using var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
-        var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
-        await JoinAsync(alice, room);
-        await JoinAsync(bob, room);
-        var session = Resume.Session(bob);
-        bob.Abort();
-        await bob.DisposeAsync();
+        var (room, alice, bob, session) = await MemberWhoDroppedAsync();
+        await using var stayed = alice;
         await alice.SendAndWaitAsync(new { room }, "for members only");
         await alice.SendAndWaitAsync(new { user = bob.User }, "for bob only");
 
@@ -208,10 +197,19 @@ public sealed class RecoveryTests(StackFixture fixture, ITestOutputHelper output
         Assert.DoesNotContain(mallory.User, members.GetProperty("users").EnumerateArray().Select(user => user.GetString()));
     }
 
-    private static async Task JoinAsync(TestClient client, string room)
+
+    /// <summary>Alice and Bob in a new room, both on gateway 1; Bob's connection then dropped (his session to resume, his name, and nothing else of him left).</summary>
+    private async Task<(string Room, TestClient Alice, TestClient Bob, string Session)> MemberWhoDroppedAsync()
     {
-        await client.SendAsync(new { type = "join", id = $"join-{room}", room });
-        await client.ReplyToAsync($"join-{room}");
+        var room = Names.Unique("room");
+        var alice = await Stack.ConnectAsync(0, Names.Unique("alice"));
+        var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
+        await RoomTests.JoinAsync(alice, room);
+        await RoomTests.JoinAsync(bob, room);
+        var session = Resume.Session(bob);
+        bob.Abort();
+        await bob.DisposeAsync();
+        return (room, alice, bob, session);
     }
 
     /// <summary>Sends <paramref name="count"/> messages one after the other, each after the last one's answer (so within the rate limit's burst and refill), and returns the acks.</summary>
