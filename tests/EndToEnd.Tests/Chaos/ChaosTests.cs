@@ -85,11 +85,11 @@ public sealed class ChaosTests(ChaosFixture fixture, ITestOutputHelper output)
 
         Assert.True(report.Acked > 0, "nothing was acked: the run measured nothing");
         Assert.True(report.ResumesComplete > 0, "no resume came back complete: the run measured no recovery");
-        Assert.Empty(report.LostToConnectedOrResumed);
-        Assert.Empty(report.Duplicated);
-        Assert.Empty(report.OffsetFaults);
-        Assert.Empty(report.MiscountedRecoveries);
-        Assert.Empty(report.DeliveredAfterNotSent);
+        Assert.True(report.LostToConnectedOrResumed.Count == 0, $"acked messages were lost to connected or resumed recipients:\n{text}");
+        Assert.True(report.Duplicated.Count == 0, $"messages arrived twice:\n{text}");
+        Assert.True(report.OffsetFaults.Count == 0, $"a stream's offsets repeated or went back within an epoch:\n{text}");
+        Assert.True(report.MiscountedRecoveries.Count == 0, $"recovered frames miscounted their messages:\n{text}");
+        Assert.True(report.DeliveredAfterNotSent.Count == 0, $"messages arrived after being answered as not sent:\n{text}");
     }
 
     /// <summary>Redis comes back empty: history is gone, and every stream starts a new epoch.</summary>
