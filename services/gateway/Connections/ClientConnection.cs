@@ -130,23 +130,30 @@ internal sealed class ClientConnection
 
             // Before the hold ends, so that a frame that finds it ended finds this too.
             Volatile.Write(ref _recoveredUpTo, recoveredUpTo.Count == 0 ? null : recoveredUpTo);
-            Volatile.Write(ref _held, null);
-            if (!Queue(recovered))
+            try
             {
-                return;
-            }
-
-            foreach (var (frame, position) in held)
-            {
-                if (position is { } stored && WasRecovered(stored, recoveredUpTo))
-                {
-                    continue;
-                }
-
-                if (!Queue(frame))
+                if (!Queue(recovered))
                 {
                     return;
                 }
+
+                foreach (var (frame, position) in held)
+                {
+                    if (position is { } stored && WasRecovered(stored, recoveredUpTo))
+                    {
+                        continue;
+                    }
+
+                    if (!Queue(frame))
+                    {
+                        return;
+                    }
+                }
+            }
+            finally
+            {
+                // Only now: a frame sent meanwhile waits for the lock, and goes after the held ones.
+                Volatile.Write(ref _held, null);
             }
         }
     }

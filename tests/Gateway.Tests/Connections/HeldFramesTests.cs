@@ -62,6 +62,63 @@ public sealed class HeldFramesTests
     }
 
     [Fact]
+    public async Task Frames_sent_while_the_held_ones_are_released_go_after_all_of_them()
+    {
+        const int Held = 20_000;
+        const int MaxLate = 100_000;
+        var connection = new ClientConnection("c-1", "bob", 2 * Held + 4 * MaxLate, TimeSpan.FromSeconds(30));
+        connection.HoldLive();
+        for (var i = 0; i < Held; i++)
+        {
+            connection.TrySend(Frame($"held {i}"));
+        }
+
+        // Two other threads deliver live frames, each in its own order, from before the release
+        // until after it: one of them arrives fresh while the release runs.
+        using var started = new CountdownEvent(2);
+        var released = 0;
+        Task<int> Sender(string name) => Task.Factory.StartNew(
+            () =>
+            {
+                var sent = 0;
+                for (var after = 0; sent < MaxLate && after < 100; sent++)
+                {
+                    connection.TrySend(Frame($"{name} {sent}"));
+                    if (sent == 0)
+                    {
+                        started.Signal();
+                    }
+
+                    after += Volatile.Read(ref released);
+
+                    // Not always waiting on the connection's lock: a frame must also arrive fresh while the release runs.
+                    Thread.SpinWait(200);
+                }
+
+                return sent;
+            },
+            TaskCreationOptions.LongRunning);
+        var senders = new[] { Sender("a"), Sender("b") };
+        started.Wait();
+        connection.ReleaseHeld(new Dictionary<string, HistoryPosition>(), Frame("recovered"));
+        Volatile.Write(ref released, 1);
+        var counts = await Task.WhenAll(senders);
+
+        await using var client = ConnectedClient.Start(connection, WebSocketPair.Create());
+        await client.SkipWelcomeAsync();
+        var frames = new List<string>();
+        for (var i = 0; i < Held + counts.Sum() + 1; i++)
+        {
+            frames.Add(Encoding.UTF8.GetString((await client.ReceiveAsync()).Data));
+        }
+
+        string[] first = ["recovered", .. Enumerable.Range(0, Held).Select(i => $"held {i}")];
+        Assert.Equal(first, frames.Take(Held + 1));
+        Assert.Equal(Enumerable.Range(0, counts[0]).Select(i => $"a {i}"), frames.Where(frame => frame.StartsWith("a ", StringComparison.Ordinal)));
+        Assert.Equal(Enumerable.Range(0, counts[1]).Select(i => $"b {i}"), frames.Where(frame => frame.StartsWith("b ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void A_connection_that_lets_more_than_its_queue_be_held_is_closed()
     {
         var connection = new ClientConnection("c-1", "bob", 4, TimeSpan.FromSeconds(30));
