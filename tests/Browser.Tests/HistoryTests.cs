@@ -19,8 +19,14 @@ public sealed class HistoryTests(BrowserFixture fixture)
         await using var poster = await fixture.Stack.ConnectAsync(0, fran, ignoredTypes: ["joined", "left"]);
         await JoinAsync(poster, room);
         var said = Enumerable.Range(1, 55).Select(i => $"History message {i:D2}").ToList();
-        foreach (var text in said)
+        foreach (var (text, i) in said.Select((text, i) => (text, i)))
         {
+            // Within the rate limit (bursts of 50, then 20 a second): past 40 frames, one every 60 ms.
+            if (i >= 40)
+            {
+                await Task.Delay(60);
+            }
+
             AssertStored(await poster.SendAndWaitAsync(new { room }, text));
         }
 
