@@ -73,7 +73,9 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
     {
         try
         {
-            return (await client.GetResponse<TResponse>(request, cancellationToken)).Message;
+            // WaitAsync: while the broker connection is being re-established, MassTransit's send
+            // can outlast the token; a stopping gateway must not wait for it.
+            return (await client.GetResponse<TResponse>(request, cancellationToken).WaitAsync(cancellationToken)).Message;
         }
         catch (RequestTimeoutException exception)
         {
@@ -111,7 +113,7 @@ internal sealed class BusPresenceClient : BackgroundService, IPresenceClient
             cancellationToken);
 
     public Task ReportStoppedAsync(CancellationToken cancellationToken) =>
-        _bus.Publish(new GatewayStopped(_identity.Id, _identity.Instance), cancellationToken);
+        _bus.Publish(new GatewayStopped(_identity.Id, _identity.Instance), cancellationToken).WaitAsync(cancellationToken);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
