@@ -18,7 +18,7 @@ internal sealed record SessionToken(string ConnectionId, string Secret)
     public static SessionToken? Parse(string? value)
     {
         var dot = value?.IndexOf('.') ?? -1;
-        if (value is null || dot != 16 || !value.AsSpan(0, dot).ContainsOnlyLowercaseHex() || value.Length - dot - 1 != Base64Url.GetEncodedLength(SecretBytes))
+        if (value is null || dot != 16 || value.AsSpan(0, dot).ContainsAnyExcept("0123456789abcdef") || value.Length - dot - 1 != Base64Url.GetEncodedLength(SecretBytes))
         {
             return null;
         }
@@ -34,10 +34,4 @@ internal sealed record SessionToken(string ConnectionId, string Secret)
         CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(KeyHash()), System.Text.Encoding.ASCII.GetBytes(keyHash));
 
     public override string ToString() => ConnectionId + "." + Secret;
-}
-
-file static class HexSpanExtensions
-{
-    public static bool ContainsOnlyLowercaseHex(this ReadOnlySpan<char> value) =>
-        !value.ContainsAnyExcept("0123456789abcdef");
 }

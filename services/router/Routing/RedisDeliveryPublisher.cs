@@ -13,6 +13,7 @@ internal sealed class RedisDeliveryPublisher(IConnectionMultiplexer redis, IOpti
     private readonly ISubscriber _subscriber = redis.GetSubscriber();
     private readonly IDatabase _database = redis.GetDatabase();
     private readonly ConcurrentDictionary<string, RedisChannel> _channels = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RedisValue> _channelNames = new(StringComparer.Ordinal);
     private readonly RedisValue _maxLength = history.Value.MaxLength;
     private readonly RedisValue _ttl = ((long)history.Value.Ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
 
@@ -31,7 +32,7 @@ internal sealed class RedisDeliveryPublisher(IConnectionMultiplexer redis, IOpti
         arguments[3] = resumableUser is null ? "0" : "1";
         for (var i = 0; i < gatewayIds.Count; i++)
         {
-            arguments[4 + i] = RedisNames.GatewayChannel(gatewayIds[i]);
+            arguments[4 + i] = ChannelNameOf(gatewayIds[i]);
         }
 
         RedisKey[] keys = [RedisNames.HistoryMeta(stream), RedisNames.HistoryLog(stream), resumableUser is null ? RedisNames.ResumablePrefix : RedisNames.Resumable(resumableUser)];
@@ -49,6 +50,10 @@ internal sealed class RedisDeliveryPublisher(IConnectionMultiplexer redis, IOpti
 
         return new StoredPublish((string)result[0]!, (long)result[1], receivers);
     }
+
+    /// <summary>The same channel as a script argument; built once per gateway, not per message.</summary>
+    private RedisValue ChannelNameOf(string gatewayId) =>
+        _channelNames.GetOrAdd(gatewayId, static id => RedisNames.GatewayChannel(id));
 
     private RedisChannel ChannelOf(string gatewayId) =>
         _channels.GetOrAdd(gatewayId, static id => RedisChannel.Literal(RedisNames.GatewayChannel(id)));
