@@ -118,6 +118,13 @@ public static class RedisNames
     /// <summary>String: set while a connection of the user ended within the recovery window, so direct messages to them are stored.</summary>
     public static string Resumable(string userId) => ResumablePrefix + userId;
 
+    /// <summary>
+    /// String: a server API publish under an <c>Idempotency-Key</c> (docs/api.md): a marker while
+    /// it is in flight, then its answer, until the idempotency window ends. Per API key name,
+    /// which cannot contain <c>:</c>.
+    /// </summary>
+    public static string Idempotency(string apiKeyName, string idempotencyKey) => $"{Prefix}idempotency:{apiKeyName}:{idempotencyKey}";
+
     /// <summary>String: the router id that holds the lease on an inbound shard.</summary>
     public static string ShardLease(int shard) => $"{Prefix}router:shard:{shard}";
 

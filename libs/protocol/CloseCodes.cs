@@ -38,6 +38,15 @@ public static class CloseCodes
     /// <summary>1009: a message over the size limit, after a <c>too_large</c> error.</summary>
     public const WebSocketCloseStatus TooLarge = WebSocketCloseStatus.MessageTooBig;
 
+    /// <summary>
+    /// 4000: an application's backend disconnected the user through the server API, with a
+    /// reason of its own (docs/api.md); clients do not reconnect on their own after it.
+    /// </summary>
+    public const WebSocketCloseStatus DisconnectedByServer = (WebSocketCloseStatus)4000;
+
+    /// <summary>The reason sent with <see cref="DisconnectedByServer"/> when the backend gives none.</summary>
+    public const string DisconnectedByServerReason = "disconnected by the server";
+
     /// <summary>1011: an internal error ended the connection.</summary>
     public const WebSocketCloseStatus InternalError = WebSocketCloseStatus.InternalServerError;
 

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using ChatPlatform.Gateway.Access;
 using ChatPlatform.Gateway.Admission;
+using ChatPlatform.Gateway.Api;
 using ChatPlatform.Gateway.Authentication;
 using ChatPlatform.Gateway.Commands;
 using ChatPlatform.Gateway.Connections;
@@ -60,6 +61,7 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<ISessionStore, RedisSessionStore>();
         services.AddSingleton<IHistoryReader, RedisHistoryReader>();
         services.AddSingleton<HistoryHandler>();
+        services.AddSingleton<IModerationHandler, ModerationHandler>();
         services.AddSingleton<SessionRecovery>();
         services.AddSingleton<ClientCommandHandler>();
         services.AddSingleton<ConnectionSessions>();
@@ -80,16 +82,21 @@ internal static class GatewayServiceCollectionExtensions
         services.AddSingleton<GatewayLifecycle>();
         services.AddHostedService(provider => provider.GetRequiredService<GatewayLifecycle>());
 
+        services.AddServerApi();
+
         services.AddHealthChecks().AddCheck<GatewayReadiness>("gateway", tags: [HealthTags.Ready]);
         return services;
     }
 
     /// <summary>
     /// Serves the browser chat page (<c>wwwroot/</c>) at <c>/</c> and the way in it offers,
-    /// <c>GET /auth-mode</c>, and maps the WebSocket endpoint, <c>GET /ws</c>.
+    /// <c>GET /auth-mode</c>, and maps the WebSocket endpoint, <c>GET /ws</c>; and, on its own
+    /// port, the server API (<c>/api/v1</c>, docs/api.md).
     /// </summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
+        app.UseApiPortSeparation();
+        app.MapServerApi();
         app.UseDefaultFiles();
         app.UseStaticFiles(new StaticFileOptions { OnPrepareResponse = BrowserPage.PrepareResponse });
         app.MapGet(AuthMode.Path, AuthMode.Get);

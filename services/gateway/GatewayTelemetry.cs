@@ -35,6 +35,18 @@ internal static class GatewayTelemetry
         return activity;
     }
 
+    /// <summary>
+    /// Starts what a server API request sends (<c>chat.send</c>, <c>chat.presence</c> or
+    /// <c>chat.moderate</c>) inside the request's own span, which is the root of its trace.
+    /// </summary>
+    public static Activity? StartApiCall(string name, string id, MessageTarget target)
+    {
+        var activity = Source.StartActivity(name, ActivityKind.Producer);
+        activity?.SetTag("chat.message.id", id);
+        activity?.SetTag("chat.target.kind", target.Kind.ToString());
+        return activity;
+    }
+
     public static Activity? StartDeliver(string? traceParent) =>
         Source.StartFromTraceParent("chat.deliver", ActivityKind.Consumer, traceParent);
 

@@ -74,6 +74,24 @@ internal static partial class Log
     [LoggerMessage(4043, LogLevel.Information, "Connection {ConnectionId} asked to resume a session that is unknown, expired or another user's")]
     public static partial void ResumeRefused(ILogger logger, string connectionId);
 
+    [LoggerMessage(4050, LogLevel.Information, "A backend's {Action} reached connection {ConnectionId}")]
+    public static partial void Moderated(ILogger logger, string connectionId, string action);
+
+    [LoggerMessage(4051, LogLevel.Warning, "Presence did not confirm a backend's removal of connection {ConnectionId} from a room; resyncing the registry")]
+    public static partial void RemovalUnconfirmed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(4052, LogLevel.Debug, "Refused a server API request: {Reason}")]
+    public static partial void ApiRefused(ILogger logger, string reason);
+
+    [LoggerMessage(4053, LogLevel.Warning, "The server API is on port {Port}, but no key is configured (Api:Keys): every request to it is refused")]
+    public static partial void ApiWithoutKeys(ILogger logger, int port);
+
+    [LoggerMessage(4054, LogLevel.Warning, "The server API is on port {Port}, which is not among the addresses the gateway listens on ({Addresses}): add it to ASPNETCORE_HTTP_PORTS or --urls")]
+    public static partial void ApiPortNotListened(ILogger logger, int port, string addresses);
+
+    [LoggerMessage(4055, LogLevel.Warning, "Remembering idempotency key of API key {KeyName} failed")]
+    public static partial void IdempotencyFailed(ILogger logger, string keyName, Exception exception);
+
     [LoggerMessage(4044, LogLevel.Warning, "Reading history for connection {ConnectionId} failed")]
     public static partial void HistoryReadFailed(ILogger logger, string connectionId, Exception exception);
 }

@@ -17,6 +17,7 @@ public sealed class RedisNamesTests
         Assert.Equal("chat:router:shard:3", RedisNames.ShardLease(3));
         Assert.Equal("chat:router:members", RedisNames.Routers);
         Assert.Equal("chat:router:shard-count", RedisNames.ShardCount);
+        Assert.Equal("chat:idempotency:billing:invoice-42", RedisNames.Idempotency("billing", "invoice-42"));
     }
 
     [Fact]
@@ -38,6 +39,7 @@ public sealed class RedisNamesTests
             RedisNames.GatewayConnections("x"),
             RedisNames.RegistrySequence,
             RedisNames.ClosedConnection("x"),
+            RedisNames.Idempotency("x", "x"),
             RedisNames.ShardLease(0),
             RedisNames.Routers,
             RedisNames.ShardCount,

@@ -65,7 +65,11 @@ public sealed class ChatStack : IAsyncDisposable
         Dictionary<string, string?> Environment(params (string Key, string Value)[] extra)
         {
             // Development users unless a test configures tokens: most tests connect as ?user=NAME.
-            var environment = new Dictionary<string, string?> { ["Auth__AllowDevelopmentUsers"] = "true" };
+            var environment = new Dictionary<string, string?>
+            {
+                ["Auth__AllowDevelopmentUsers"] = "true",
+                [$"Api__Keys__{ApiKeyName}"] = ApiKey,
+            };
             foreach (var (key, value) in (settings ?? new Dictionary<string, string?>()).Concat(serverSettings))
             {
                 environment[key] = value;
@@ -106,6 +110,24 @@ public sealed class ChatStack : IAsyncDisposable
             await stack.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The name of the server API key every stack's gateways accept, <see cref="ApiKey"/>.</summary>
+    public const string ApiKeyName = "tests";
+
+    /// <summary>A server API key every stack's gateways accept (docs/api.md).</summary>
+    public const string ApiKey = "tests-api-key-0123456789abcdefghijklmnop";
+
+    /// <summary>An HTTP client for gateway <paramref name="index"/>'s server API, with <see cref="ApiKey"/> unless told otherwise.</summary>
+    public HttpClient ApiClient(int index, string? apiKey = ApiKey)
+    {
+        var client = new HttpClient { BaseAddress = Gateways[index].ApiAddress, Timeout = TimeSpan.FromSeconds(20) };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        return client;
     }
 
     /// <summary>The WebSocket address of gateway <paramref name="index"/> (0-based) for a user.</summary>

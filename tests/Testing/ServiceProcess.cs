@@ -24,6 +24,13 @@ public sealed class ServiceProcess : IAsyncDisposable
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["ASPNETCORE_ENVIRONMENT"] = "Production",
         };
+
+        // A gateway serves the server API on a port of its own (docs/api.md).
+        if (service == "gateway")
+        {
+            ApiPort = FreePort.Next();
+            _environment["Api__Port"] = ApiPort.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
     }
 
     public string Name { get; }
@@ -31,6 +38,12 @@ public sealed class ServiceProcess : IAsyncDisposable
     public int Port { get; }
 
     public Uri BaseAddress => new($"http://127.0.0.1:{Port}/");
+
+    /// <summary>A gateway's server API port; none for other services.</summary>
+    public int? ApiPort { get; }
+
+    /// <summary>A gateway's server API, e.g. <c>http://127.0.0.1:PORT/</c>.</summary>
+    public Uri ApiAddress => new($"http://127.0.0.1:{ApiPort ?? throw new InvalidOperationException($"{Name} has no server API.")}/");
 
     public ChildProcess Process => _process ?? throw new InvalidOperationException($"{Name} is not started.");
 
@@ -46,7 +59,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             throw new FileNotFoundException($"Build the solution first: {assembly} is missing.", assembly);
         }
 
-        _process = ChildProcess.Start(Name, "dotnet", [assembly, "--urls", $"http://127.0.0.1:{Port}"], _environment, directory);
+        _process = ChildProcess.Start(Name, "dotnet", [assembly, "--urls", ApiPort is { } api ? $"http://127.0.0.1:{Port};http://127.0.0.1:{api}" : $"http://127.0.0.1:{Port}"], _environment, directory);
     }
 
     /// <summary>Waits until <c>/readyz</c> answers 200.</summary>

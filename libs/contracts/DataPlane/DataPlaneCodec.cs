@@ -15,6 +15,12 @@ public static partial class DataPlaneCodec
     /// <summary>Version 2 of a delivery adds its stream position; version 1 (no position) is still read.</summary>
     private const byte DeliveryVersion = 2;
 
+    /// <summary>Version 3 of a delivery adds a system sender, after the connection; written only for messages from the server API, so that gateways too old to show one drop them rather than show a user.</summary>
+    private const byte SystemDeliveryVersion = 3;
+
+    /// <summary>Version 2 of an inbound message adds a system sender at its end; written only for messages from the server API.</summary>
+    private const byte SystemInboundVersion = 2;
+
     /// <summary>Version 2 of an outcome adds whether the message was stored; version 1 is still read.</summary>
     private const byte OutcomeVersion = 2;
 
@@ -28,17 +34,23 @@ public static partial class DataPlaneCodec
         payload.Length >= 2 ? (PayloadKind)payload[0] : throw new FormatException("Empty data-plane payload.");
 
     /// <summary>A gateway's message for the router that owns its shard.</summary>
-    public static byte[] Encode(InboundMessage message) => Write(PayloadKind.Inbound, message, static (ref writer, message) =>
-    {
-        WriteStamp(ref writer, message.MessageId, message.Timestamp);
-        writer.WriteString(message.GatewayId);
-        writer.WriteString(message.ConnectionId);
-        writer.WriteString(message.UserId);
-        WriteContent(ref writer, message.Target, message.TraceParent, message.Body);
-    });
+    public static byte[] Encode(InboundMessage message) =>
+        Write(PayloadKind.Inbound, message.FromSystem is null ? Version : SystemInboundVersion, message, static (ref writer, message) =>
+        {
+            WriteStamp(ref writer, message.MessageId, message.Timestamp);
+            writer.WriteString(message.GatewayId);
+            writer.WriteString(message.ConnectionId);
+            writer.WriteString(message.UserId);
+            WriteContent(ref writer, message.Target, message.TraceParent, message.Body);
+            if (message.FromSystem is { } system)
+            {
+                writer.WriteString(system);
+            }
+        });
 
-    public static InboundMessage DecodeInbound(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Inbound, static (ref reader) =>
-        new InboundMessage(
+    public static InboundMessage DecodeInbound(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Inbound, Version, SystemInboundVersion, static (ref reader, version) =>
+    {
+        var message = new InboundMessage(
             MessageId: reader.ReadString(),
             Timestamp: reader.ReadInt64(),
             GatewayId: reader.ReadString(),
@@ -46,13 +58,15 @@ public static partial class DataPlaneCodec
             UserId: reader.ReadString(),
             Target: ReadTarget(ref reader),
             TraceParent: reader.ReadNullableString(),
-            Body: reader.ReadBytes()));
+            Body: reader.ReadBytes());
+        return version == Version ? message : message with { FromSystem = ReadSystem(ref reader) };
+    });
 
     /// <summary>
     /// A router's message for a gateway holding recipients; also what a history stream stores.
     /// Its stream position comes last: stream, epoch and offset, empty and 0 when not stored.
     /// </summary>
-    public static byte[] Encode(Delivery delivery) => Write(PayloadKind.Delivery, DeliveryVersion, delivery, static (ref writer, delivery) =>
+    public static byte[] Encode(Delivery delivery) => Write(PayloadKind.Delivery, DeliveryVersionOf(delivery), delivery, static (ref writer, delivery) =>
     {
         WriteDeliveryFields(ref writer, delivery);
         writer.WriteString(delivery.Position?.Stream ?? "");
@@ -65,7 +79,7 @@ public static partial class DataPlaneCodec
     /// name: the router's append script ends it with the epoch and offset it assigns
     /// (<see cref="StoredDeliveryLuaEncoder"/>), so the result is <see cref="Encode(Delivery)"/>'s.
     /// </summary>
-    public static byte[] EncodeStoredPrefix(Delivery delivery, string stream) => Write(PayloadKind.Delivery, DeliveryVersion, (delivery, stream), static (ref writer, value) =>
+    public static byte[] EncodeStoredPrefix(Delivery delivery, string stream) => Write(PayloadKind.Delivery, DeliveryVersionOf(delivery), (delivery, stream), static (ref writer, value) =>
     {
         WriteDeliveryFields(ref writer, value.delivery);
         writer.WriteString(value.stream);
@@ -84,13 +98,18 @@ public static partial class DataPlaneCodec
 
         """;
 
-    public static Delivery DecodeDelivery(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Delivery, Version, DeliveryVersion, static (ref reader, version) =>
+    public static Delivery DecodeDelivery(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Delivery, Version, SystemDeliveryVersion, static (ref reader, version) =>
     {
+        var messageId = reader.ReadString();
+        var timestamp = reader.ReadInt64();
+        var fromUser = reader.ReadString();
+        var fromConnection = reader.ReadString();
         var delivery = new Delivery(
-            MessageId: reader.ReadString(),
-            Timestamp: reader.ReadInt64(),
-            FromUser: reader.ReadString(),
-            FromConnection: reader.ReadString(),
+            MessageId: messageId,
+            Timestamp: timestamp,
+            FromUser: fromUser,
+            FromConnection: fromConnection,
+            FromSystem: version == SystemDeliveryVersion ? ReadSystem(ref reader) : null,
             Target: ReadTarget(ref reader),
             TraceParent: reader.ReadNullableString(),
             Body: reader.ReadBytes());
@@ -113,7 +132,20 @@ public static partial class DataPlaneCodec
         WriteStamp(ref writer, delivery.MessageId, delivery.Timestamp);
         writer.WriteString(delivery.FromUser);
         writer.WriteString(delivery.FromConnection);
+        if (delivery.FromSystem is { } system)
+        {
+            writer.WriteString(system);
+        }
+
         WriteContent(ref writer, delivery.Target, delivery.TraceParent, delivery.Body);
+    }
+
+    private static byte DeliveryVersionOf(Delivery delivery) => delivery.FromSystem is null ? DeliveryVersion : SystemDeliveryVersion;
+
+    private static string ReadSystem(ref PayloadReader reader)
+    {
+        var system = reader.ReadString();
+        return system.Length > 0 ? system : throw new FormatException("Empty system sender in data-plane payload.");
     }
 
     public static byte[] Encode(SendOutcome outcome)
@@ -191,6 +223,30 @@ public static partial class DataPlaneCodec
 
         return new PresenceAnswer(queryId, connectionId, connections, users);
     });
+
+    /// <summary>A backend's moderation: on the API key's inbound shard, then the same bytes on each gateway holding the target.</summary>
+    public static byte[] Encode(ModerationCommand command) => Write(PayloadKind.Moderation, command, static (ref writer, command) =>
+    {
+        writer.WriteString(command.CommandId);
+        writer.WriteString(command.GatewayId);
+        writer.WriteString(command.ConnectionId);
+        WriteTarget(ref writer, command.Target);
+        writer.WriteByte((byte)command.Action);
+        writer.WriteString(command.Room);
+        writer.WriteString(command.Reason);
+        writer.WriteNullableString(command.TraceParent);
+    });
+
+    public static ModerationCommand DecodeModeration(ReadOnlyMemory<byte> payload) => Read(payload, PayloadKind.Moderation, static (ref reader) =>
+        new ModerationCommand(
+            CommandId: reader.ReadString(),
+            GatewayId: reader.ReadString(),
+            ConnectionId: reader.ReadString(),
+            Target: ReadTarget(ref reader),
+            Action: ReadEnum<ModerationAction>(reader.ReadByte()),
+            Room: reader.ReadString(),
+            Reason: reader.ReadString(),
+            TraceParent: reader.ReadNullableString()));
 
     private static byte[] Write<T>(PayloadKind kind, T value, FieldWriter<T> fields) => Write(kind, Version, value, fields);
 

@@ -6,6 +6,7 @@ namespace ChatPlatform.Contracts.DataPlane;
 /// against its own sockets.
 /// </summary>
 /// <param name="Position">Where the message is stored, when it is (a user or room target with history on).</param>
+/// <param name="FromSystem">The system sender of a message from the server API; then the user and connection are empty.</param>
 public sealed record Delivery(
     string MessageId,
     long Timestamp,
@@ -14,4 +15,5 @@ public sealed record Delivery(
     MessageTarget Target,
     ReadOnlyMemory<byte> Body,
     string? TraceParent,
-    HistoryPosition? Position = null);
+    HistoryPosition? Position = null,
+    string? FromSystem = null);

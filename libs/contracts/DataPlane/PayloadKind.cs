@@ -15,4 +15,7 @@ public enum PayloadKind : byte
 
     /// <summary>A user joined or left a room, on the channel of each gateway holding members; written by presence's scripts (<see cref="DataPlaneCodec.MembershipLuaEncoder"/>).</summary>
     Membership = 6,
+
+    /// <summary>A backend's disconnect or removal from a room: on an inbound shard, then on each gateway holding the target.</summary>
+    Moderation = 7,
 }

@@ -1,3 +1,4 @@
+using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Connections;
 using ChatPlatform.Gateway.ControlPlane;
 using ChatPlatform.Gateway.History;
@@ -98,6 +99,33 @@ internal sealed class MembershipHandler(LocalConnections connections, IPresenceC
         {
             Log.SessionUpdateFailed(logger, connection.Id, exception);
         }
+    }
+
+    /// <summary>
+    /// A backend removed the connection from the room (docs/api.md): it leaves at once and is told
+    /// with a <c>left</c> frame about its own user; presence then tells the others. Unlike the
+    /// client's own leave it is not rolled back when presence does not confirm: the registry is
+    /// resynced from this gateway's rooms instead, which no longer hold it.
+    /// </summary>
+    public async Task RemoveAsync(ClientConnection connection, string room)
+    {
+        if (!connections.Leave(connection, room, out var sequence))
+        {
+            return;
+        }
+
+        connection.TrySend(ServerFrames.Membership(new MembershipEvent(MembershipEventKind.Left, room, connection.UserId, "")));
+        try
+        {
+            await presence.LeaveAsync(connection, room, sequence, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            Log.RemovalUnconfirmed(logger, connection.Id, exception);
+            registry.RequestSync("a removal presence did not confirm");
+        }
+
+        await ForgetAsync(connection, room);
     }
 
     /// <returns>The error to answer with, or null when answered.</returns>

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace ChatPlatform.Gateway.DataPlane;
 
-/// <summary>Answers clients for what went to a router: an <c>ack</c>, a <c>presence</c> answer, or an <c>error</c>.</summary>
+/// <summary>
+/// Answers what went to a router: a client with an <c>ack</c>, a <c>presence</c> answer or an
+/// <c>error</c>; a server API call with a <see cref="RouterReply"/>.
+/// </summary>
 internal sealed class Acknowledgements(PendingRequests pending, GatewayMetrics metrics, TimeProvider time, IOptions<GatewayOptions> options)
 {
     private readonly string _timeoutMessage =
@@ -22,6 +25,13 @@ internal sealed class Acknowledgements(PendingRequests pending, GatewayMetrics m
 
         if (outcome.Status == SendStatus.Routed)
         {
+            if (send.Caller is { } caller)
+            {
+                caller.TrySetResult(new RouterReply(outcome, null, null, null));
+                Completed(send, "acked");
+                return;
+            }
+
             Reply(send, "acked", ServerFrames.Ack(send.RequestId, outcome.MessageId, outcome.Recipients, outcome.Stored));
         }
         else if (outcome.Status == SendStatus.Unavailable)
@@ -44,6 +54,13 @@ internal sealed class Acknowledgements(PendingRequests pending, GatewayMetrics m
             return;
         }
 
+        if (query.Caller is { } caller)
+        {
+            caller.TrySetResult(new RouterReply(null, answer, null, null));
+            Completed(query, "presence");
+            return;
+        }
+
         Reply(query, "presence", query.Target.Kind == TargetKind.Room
             ? ServerFrames.RoomPresence(query.RequestId, query.Target.Value, answer.Users)
             : ServerFrames.UserPresence(query.RequestId, query.Target.Value, answer.Connections));
@@ -61,19 +78,29 @@ internal sealed class Acknowledgements(PendingRequests pending, GatewayMetrics m
     {
         foreach (var request in pending.TakeExpired())
         {
-            Fail(request, ErrorCodes.Unavailable, _timeoutMessage);
+            Fail(request, ErrorCodes.Unavailable, _timeoutMessage, mayHaveTakenEffect: true);
         }
     }
 
-    private void Fail(PendingRequest request, string code, string message)
+    private void Fail(PendingRequest request, string code, string message, bool mayHaveTakenEffect = false)
     {
         metrics.ErrorSent(code);
+        if (request.Caller is { } caller)
+        {
+            caller.TrySetResult(new RouterReply(null, null, code, message, mayHaveTakenEffect));
+            Completed(request, code);
+            return;
+        }
+
         Reply(request, code, ServerFrames.Error(request.RequestId, code, message));
     }
 
     private void Reply(PendingRequest request, string result, byte[] frame)
     {
-        request.Connection.TrySend(frame);
-        metrics.SendCompleted(result, time.GetElapsedTime(request.ReceivedAt));
+        request.Connection?.TrySend(frame);
+        Completed(request, result);
     }
+
+    private void Completed(PendingRequest request, string result) =>
+        metrics.SendCompleted(result, time.GetElapsedTime(request.ReceivedAt));
 }

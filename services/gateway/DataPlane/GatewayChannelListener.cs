@@ -8,14 +8,15 @@ using StackExchange.Redis;
 namespace ChatPlatform.Gateway.DataPlane;
 
 /// <summary>
-/// Subscribes to this gateway's own channel, where routers publish deliveries for its
-/// connections and the outcomes of messages its connections sent.
+/// Subscribes to this gateway's own channel, where routers publish deliveries and moderation for
+/// its connections and the answers to what its connections and server API calls sent.
 /// </summary>
 internal sealed class GatewayChannelListener(
     IConnectionMultiplexer redis,
     GatewayIdentity identity,
     LocalConnections connections,
     Acknowledgements acknowledgements,
+    IModerationHandler moderation,
     GatewayMetrics metrics,
     ILogger<GatewayChannelListener> logger) : IHostedService
 {
@@ -60,6 +61,9 @@ internal sealed class GatewayChannelListener(
                     break;
                 case PayloadKind.Membership:
                     Announce(DataPlaneCodec.DecodeMembership(payload));
+                    break;
+                case PayloadKind.Moderation:
+                    moderation.Apply(DataPlaneCodec.DecodeModeration(payload));
                     break;
                 default:
                     Log.UnexpectedPayload(logger, payload[0]);

@@ -3,6 +3,16 @@ using ChatPlatform.Gateway.Connections;
 
 namespace ChatPlatform.Gateway.DataPlane;
 
-/// <summary>A message or presence question waiting for its router's answer, and what is needed to answer the client.</summary>
+/// <summary>
+/// A message, presence question or moderation waiting for its router's answer, and whom to
+/// answer: a client connection (with a frame) or a server API call (through <see cref="Caller"/>).
+/// </summary>
+/// <param name="SenderId">The connection id the request travels under, which picks its inbound shard: the connection's, or the API key's.</param>
 /// <param name="ReceivedAt">A <see cref="TimeProvider"/> timestamp, for the send latency metric.</param>
-internal sealed record PendingRequest(ClientConnection Connection, byte[]? RequestId, MessageTarget Target, long ReceivedAt);
+internal sealed record PendingRequest(
+    string SenderId,
+    ClientConnection? Connection,
+    TaskCompletionSource<RouterReply>? Caller,
+    byte[]? RequestId,
+    MessageTarget Target,
+    long ReceivedAt);

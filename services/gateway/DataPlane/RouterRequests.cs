@@ -8,8 +8,8 @@ using StackExchange.Redis;
 namespace ChatPlatform.Gateway.DataPlane;
 
 /// <summary>
-/// Hands a client's request, a message or a presence question, to the router that owns its
-/// connection's shard, and leaves the answer to that router: the request waits in
+/// Hands a request, a message, a presence question or a moderation, to the router that owns its
+/// sender's shard, and leaves the answer to that router: the request waits in
 /// <see cref="PendingRequests"/> until the router's answer or the ack timeout. When no router
 /// takes it, it is answered <c>unavailable</c> at once.
 /// </summary>
@@ -25,7 +25,17 @@ internal sealed class RouterRequests(
 
     /// <summary>A new request, received now: its key, a version 7 GUID the router's answer carries, and what answering it needs.</summary>
     public (string Key, PendingRequest Request) Create(ClientConnection connection, byte[]? requestId, MessageTarget target) =>
-        (Guid.CreateVersion7().ToString("N"), new PendingRequest(connection, requestId, target, time.GetTimestamp()));
+        (Guid.CreateVersion7().ToString("N"), new PendingRequest(connection.Id, connection, null, requestId, target, time.GetTimestamp()));
+
+    /// <summary>A new request from the server API, sent under <paramref name="senderId"/>; its answer completes <see cref="PendingRequest.Caller"/>.</summary>
+    public (string Key, PendingRequest Request) CreateForCaller(string senderId, MessageTarget target) =>
+        (Guid.CreateVersion7().ToString("N"), new PendingRequest(
+            senderId,
+            null,
+            new TaskCompletionSource<RouterReply>(TaskCreationOptions.RunContinuationsAsynchronously),
+            null,
+            target,
+            time.GetTimestamp()));
 
     /// <summary>
     /// Publishes on the connection's shard. Awaited before the connection's next frame is handled:
@@ -39,7 +49,7 @@ internal sealed class RouterRequests(
         pending.Add(key, request);
         try
         {
-            if (await publisher.PublishAsync(InboundShards.Of(request.Connection.Id, _shardCount), payload, closed))
+            if (await publisher.PublishAsync(InboundShards.Of(request.SenderId, _shardCount), payload, closed))
             {
                 pending.Arm(key);
             }

@@ -147,7 +147,8 @@ internal static class ClientFrameParser
         reader.Read();
     }
 
-    private static MessageTarget? ReadTarget(ref Utf8JsonReader reader, out string? problem)
+    /// <summary>Reads a <c>to</c> object at the reader (also the server API's publish, docs/api.md).</summary>
+    public static MessageTarget? ReadTarget(ref Utf8JsonReader reader, out string? problem)
     {
         problem = null;
         if (reader.TokenType != JsonTokenType.StartObject)

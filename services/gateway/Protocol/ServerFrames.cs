@@ -138,8 +138,16 @@ internal static class ServerFrames
     {
         writer.WriteString("message"u8, delivery.MessageId);
         writer.WriteStartObject("from"u8);
-        writer.WriteString("user"u8, delivery.FromUser);
-        writer.WriteString("connection"u8, delivery.FromConnection);
+        if (delivery.FromSystem is { } system)
+        {
+            writer.WriteString("system"u8, system);
+        }
+        else
+        {
+            writer.WriteString("user"u8, delivery.FromUser);
+            writer.WriteString("connection"u8, delivery.FromConnection);
+        }
+
         writer.WriteEndObject();
         FrameWriter.WriteTarget(writer, TargetField(delivery.Target.Kind), delivery.Target.Value);
         writer.WritePropertyName("body"u8);

@@ -25,7 +25,7 @@ internal sealed class MessageRouter(
     TimeProvider time,
     ILogger<MessageRouter> logger)
 {
-    /// <param name="payload">An encoded <see cref="InboundMessage"/> or <see cref="PresenceQuery"/>.</param>
+    /// <param name="payload">An encoded <see cref="InboundMessage"/>, <see cref="PresenceQuery"/> or <see cref="ModerationCommand"/>.</param>
     public void OnInbound(int shard, ReadOnlyMemory<byte> payload)
     {
         if (!ownership.IsOwned(shard))
@@ -44,6 +44,9 @@ internal sealed class MessageRouter(
                     break;
                 case PayloadKind.PresenceQuery:
                     AnswerQuery(DataPlaneCodec.DecodePresenceQuery(payload));
+                    break;
+                case PayloadKind.Moderation:
+                    Moderate(DataPlaneCodec.DecodeModeration(payload), payload);
                     break;
                 default:
                     throw new FormatException($"Unexpected payload kind {payload.Span[0]} on an inbound shard.");
@@ -68,6 +71,33 @@ internal sealed class MessageRouter(
         var answer = registry.Answer(query);
         Answer(query.GatewayId, DataPlaneCodec.Encode(answer), query.QueryId);
         metrics.Answered(query.Target.Kind);
+    }
+
+    /// <summary>
+    /// Sends a backend's moderation to each gateway holding a connection of its target, the same
+    /// bytes to each, and answers like a message: the connections it reached, or offline.
+    /// </summary>
+    private void Moderate(ModerationCommand command, ReadOnlyMemory<byte> payload)
+    {
+        var startedAt = time.GetTimestamp();
+        var activity = RouterTelemetry.StartRoute(command.TraceParent);
+        activity?.SetTag("chat.moderation.action", command.Action.ToString());
+        var request = new RouteRequest(command.CommandId, command.GatewayId, command.ConnectionId, command.Target);
+        var recipients = registry.Resolve(command.Target, command.ConnectionId);
+        if (recipients.Count == 0)
+        {
+            Finish(request, SendStatus.Offline, recipients: 0, deliveries: 0, startedAt, activity);
+            return;
+        }
+
+        var bytes = payload.ToArray();
+        var publishes = new Task<long>[recipients.Count];
+        for (var i = 0; i < publishes.Length; i++)
+        {
+            publishes[i] = publisher.PublishAsync(recipients[i].GatewayId, bytes);
+        }
+
+        _ = CompleteAsync(request, recipients, publishes, startedAt, activity);
     }
 
     private void Route(InboundMessage message)
@@ -101,7 +131,7 @@ internal sealed class MessageRouter(
 
         if (recipients.Count == 0)
         {
-            Finish(message, NoneStatus(message.Target), recipients: 0, deliveries: 0, startedAt, activity);
+            Finish(RouteRequest.Of(message), NoneStatus(message.Target), recipients: 0, deliveries: 0, startedAt, activity);
             return;
         }
 
@@ -112,7 +142,7 @@ internal sealed class MessageRouter(
             publishes[i] = publisher.PublishAsync(recipients[i].GatewayId, payload);
         }
 
-        _ = CompleteAsync(message, recipients, publishes, startedAt, activity);
+        _ = CompleteAsync(RouteRequest.Of(message), recipients, publishes, startedAt, activity);
     }
 
     private void RouteStored(InboundMessage message, string stream, IReadOnlyList<GatewayRecipients> recipients, long startedAt, Activity? activity)
@@ -127,10 +157,10 @@ internal sealed class MessageRouter(
         }
 
         var prefix = DataPlaneCodec.EncodeStoredPrefix(DeliveryOf(message, activity), stream);
-        _ = CompleteStoredAsync(message, recipients, publisher.PublishStoredAsync(stream, resumableUser, gatewayIds, prefix), startedAt, activity);
+        _ = CompleteStoredAsync(RouteRequest.Of(message), recipients, publisher.PublishStoredAsync(stream, resumableUser, gatewayIds, prefix), startedAt, activity);
     }
 
-    private async Task CompleteStoredAsync(InboundMessage message, IReadOnlyList<GatewayRecipients> recipients, Task<StoredPublish?> publishing, long startedAt, Activity? activity)
+    private async Task CompleteStoredAsync(RouteRequest message, IReadOnlyList<GatewayRecipients> recipients, Task<StoredPublish?> publishing, long startedAt, Activity? activity)
     {
         StoredPublish? stored;
         try
@@ -140,7 +170,7 @@ internal sealed class MessageRouter(
         catch (RedisServerException exception)
         {
             // Redis refused the script before it wrote or published anything.
-            Log.HistoryWriteFailed(logger, message.MessageId, exception);
+            Log.HistoryWriteFailed(logger, message.Id, exception);
             activity?.SetStatus(ActivityStatusCode.Error, "history write refused");
             Finish(message, SendStatus.Unavailable, recipients: 0, deliveries: 0, startedAt, activity);
             return;
@@ -148,7 +178,7 @@ internal sealed class MessageRouter(
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             // It may have run: with no outcome, the sender's gateway answers that the message may not have arrived.
-            Log.HistoryWriteUnknown(logger, message.MessageId, exception);
+            Log.HistoryWriteUnknown(logger, message.Id, exception);
             activity?.SetStatus(ActivityStatusCode.Error, "history write failed");
             activity?.Dispose();
             return;
@@ -174,7 +204,7 @@ internal sealed class MessageRouter(
         Finish(message, SendStatus.Routed, routedTo, recipients.Count, startedAt, activity, stored: true);
     }
 
-    private async Task CompleteAsync(InboundMessage message, IReadOnlyList<GatewayRecipients> recipients, Task<long>[] publishes, long startedAt, Activity? activity)
+    private async Task CompleteAsync(RouteRequest message, IReadOnlyList<GatewayRecipients> recipients, Task<long>[] publishes, long startedAt, Activity? activity)
     {
         var routedTo = 0;
         var failed = false;
@@ -190,7 +220,7 @@ internal sealed class MessageRouter(
             }
             catch (Exception exception) when (exception is RedisException or TimeoutException)
             {
-                Log.DeliveryPublishFailed(logger, message.MessageId, recipients[i].GatewayId, exception);
+                Log.DeliveryPublishFailed(logger, message.Id, recipients[i].GatewayId, exception);
                 failed = true;
             }
         }
@@ -215,15 +245,16 @@ internal sealed class MessageRouter(
         message.ConnectionId,
         message.Target,
         message.Body,
-        activity?.Id ?? message.TraceParent);
+        activity?.Id ?? message.TraceParent,
+        FromSystem: message.FromSystem);
 
     /// <summary>A user or a connection no one holds is offline; a room or everyone may simply have no one else in it.</summary>
     private static SendStatus NoneStatus(MessageTarget target) =>
         target.Kind is TargetKind.User or TargetKind.Connection ? SendStatus.Offline : SendStatus.Routed;
 
-    private void Finish(InboundMessage message, SendStatus status, int recipients, int deliveries, long startedAt, Activity? activity, bool stored = false)
+    private void Finish(RouteRequest message, SendStatus status, int recipients, int deliveries, long startedAt, Activity? activity, bool stored = false)
     {
-        Answer(message.GatewayId, DataPlaneCodec.Encode(new SendOutcome(message.MessageId, message.ConnectionId, status, recipients, stored)), message.MessageId);
+        Answer(message.GatewayId, DataPlaneCodec.Encode(new SendOutcome(message.Id, message.ConnectionId, status, recipients, stored)), message.Id);
 
         metrics.Routed(status, deliveries, time.GetElapsedTime(startedAt));
         activity?.SetTag("chat.recipients", recipients);

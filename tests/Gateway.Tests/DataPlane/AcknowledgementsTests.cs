@@ -309,7 +309,7 @@ public sealed class AcknowledgementsTests : IDisposable
     }
 
     private PendingRequest Send(ConnectedClient client, string? requestId, MessageTarget target) =>
-        new(client.Connection, requestId is null ? null : System.Text.Encoding.UTF8.GetBytes(requestId), target, _time.GetTimestamp());
+        new(client.Connection.Id, client.Connection, null, requestId is null ? null : System.Text.Encoding.UTF8.GetBytes(requestId), target, _time.GetTimestamp());
 
     private static async Task<ConnectedClient> StartAsync(string id = "c-1", string user = "alice")
     {

@@ -155,5 +155,5 @@ public sealed class PendingRequestsTests
         Assert.Equal([later], _pending.TakeExpired());
     }
 
-    private PendingRequest Send() => new(_connection, "\"r\""u8.ToArray(), MessageTarget.User("bob"), _time.GetTimestamp());
+    private PendingRequest Send() => new(_connection.Id, _connection, null, "\"r\""u8.ToArray(), MessageTarget.User("bob"), _time.GetTimestamp());
 }
