@@ -27,5 +27,15 @@ fi
 
 dotnet build ChatPlatform.sln -c Release -nologo -v quiet
 
-# One test project at a time: the end-to-end suites run whole clusters of processes.
-dotnet test ChatPlatform.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" "$@"
+# One test project at a time: the end-to-end suites run whole clusters of processes. The output
+# is kept so that the failures, if any, are listed again at the very end, where a log's tail shows them.
+log=$(mktemp)
+trap 'rm -f "$log"; stop_docker_engine_if_started' EXIT
+status=0
+dotnet test ChatPlatform.sln -c Release --no-build -m:1 --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" || status=$?
+if [ "$status" -ne 0 ]; then
+  echo
+  echo "==> Failed tests:"
+  grep -E '^\s+Failed [A-Za-z]|^Failed!' "$log" || echo "  (none reported: the run itself failed; see above)"
+fi
+exit "$status"
