@@ -239,8 +239,13 @@ public sealed class DataPlaneCodecTests
     [MemberData(nameof(Kinds))]
     public void A_payload_with_an_unknown_version_is_rejected(PayloadKind kind)
     {
-        // Deliveries and outcomes are at version 2 and still read 1.
-        byte[] unknown = kind is PayloadKind.Delivery or PayloadKind.Outcome ? [0, 3, 255] : [0, 2, 255];
+        // Deliveries read 1 to 3 (3: from a system sender), inbound messages and outcomes 1 and 2, the rest 1.
+        byte[] unknown = kind switch
+        {
+            PayloadKind.Delivery => [0, 4, 255],
+            PayloadKind.Inbound or PayloadKind.Outcome => [0, 3, 255],
+            _ => [0, 2, 255],
+        };
         foreach (var version in unknown)
         {
             var payload = Encode(kind);
@@ -359,6 +364,8 @@ public sealed class DataPlaneCodecTests
 
     private static MembershipEvent Membership() => new(MembershipEventKind.Joined, "lobby", "bob", "c9");
 
+    private static ModerationCommand Moderation() => new("d1", "gw1", "api:billing", MessageTarget.User("bob"), ModerationAction.Disconnect, "", new string('r', 130), TraceParent);
+
     private static byte[] Encode(PayloadKind kind) => kind switch
     {
         PayloadKind.Inbound => DataPlaneCodec.Encode(Inbound() with { Body = new byte[200] }),
@@ -367,6 +374,7 @@ public sealed class DataPlaneCodecTests
         PayloadKind.PresenceQuery => DataPlaneCodec.Encode(Query()),
         PayloadKind.PresenceAnswer => DataPlaneCodec.Encode(Answer()),
         PayloadKind.Membership => DataPlaneCodec.Encode(Membership() with { Room = new string('r', 130) }),
+        PayloadKind.Moderation => DataPlaneCodec.Encode(Moderation()),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -378,6 +386,7 @@ public sealed class DataPlaneCodecTests
         PayloadKind.PresenceQuery => DataPlaneCodec.DecodePresenceQuery(payload),
         PayloadKind.PresenceAnswer => DataPlaneCodec.DecodePresenceAnswer(payload),
         PayloadKind.Membership => DataPlaneCodec.DecodeMembership(payload),
+        PayloadKind.Moderation => DataPlaneCodec.DecodeModeration(payload),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -389,6 +398,7 @@ public sealed class DataPlaneCodecTests
         PresenceQuery query => DataPlaneCodec.Encode(query),
         PresenceAnswer answer => DataPlaneCodec.Encode(answer),
         MembershipEvent membership => DataPlaneCodec.Encode(membership),
+        ModerationCommand moderation => DataPlaneCodec.Encode(moderation),
         _ => throw new ArgumentOutOfRangeException(nameof(decoded)),
     };
 

@@ -34,6 +34,54 @@ public sealed class DataPlaneGoldenTests
     }
 
     [Fact]
+    public void An_inbound_message_from_a_system_sender()
+    {
+        // Version 2: as version 1 (user empty, the API key's connection), then the system sender.
+        var golden = Golden($"01 02  02 6d31  7b68e5cf8b010000  04 67772d31  0b 6170693a62696c6c696e67  00  03 05 6c6f626279  00  {BodyHex}  07 62696c6c696e67");
+        var message = new InboundMessage("m1", 1_700_000_000_123, "gw-1", "api:billing", "", MessageTarget.Room("lobby"), Body, null, FromSystem: "billing");
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(message));
+        var decoded = DataPlaneCodec.DecodeInbound(golden);
+        Assert.Equal(message with { Body = default }, decoded with { Body = default });
+        Assert.Equal(Body, decoded.Body.ToArray());
+    }
+
+    [Fact]
+    public void A_stored_delivery_from_a_system_sender()
+    {
+        // Version 3: the system sender right after the (empty) user and the connection, so that
+        // the stored prefix still ends at the stream and the append script's Lua ends it alike.
+        var golden = Golden($"02 03  02 6d31  7b68e5cf8b010000  00  0b 6170693a62696c6c696e67  07 62696c6c696e67  03 05 6c6f626279  00  {BodyHex}  0a 726f6f6d3a6c6f626279  02 6537  ac02");
+        var delivery = new Delivery("m1", 1_700_000_000_123, "", "api:billing", MessageTarget.Room("lobby"), Body, null, new HistoryPosition("room:lobby", "e7", 300), FromSystem: "billing");
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(delivery));
+        var decoded = DataPlaneCodec.DecodeDelivery(golden);
+        Assert.Equal(delivery with { Body = default }, decoded with { Body = default });
+        var prefix = DataPlaneCodec.EncodeStoredPrefix(delivery with { Position = null }, "room:lobby");
+        Assert.Equal(golden.AsSpan(0, prefix.Length).ToArray(), prefix);
+    }
+
+    [Fact]
+    public void A_moderation_command()
+    {
+        // kind 7, version 1; id; asking gateway and connection; target (1 = user, "bob");
+        // action (2 = remove from room); room; reason (empty); no trace parent.
+        var golden = Golden("07 01  02 6431  04 67772d31  0b 6170693a62696c6c696e67  01 03 626f62  02  05 6c6f626279  00  00");
+        var command = new ModerationCommand("d1", "gw-1", "api:billing", MessageTarget.User("bob"), ModerationAction.RemoveFromRoom, "lobby", "", null);
+
+        Assert.Equal(golden, DataPlaneCodec.Encode(command));
+        Assert.Equal(command, DataPlaneCodec.DecodeModeration(golden));
+    }
+
+    [Fact]
+    public void An_empty_system_sender_is_rejected()
+    {
+        var golden = Golden($"02 03  02 6d31  7b68e5cf8b010000  00  02 6331  00  03 05 6c6f626279  00  {BodyHex}  00  00  00");
+
+        Assert.Contains("system sender", Assert.Throws<FormatException>(() => DataPlaneCodec.DecodeDelivery(golden)).Message);
+    }
+
+    [Fact]
     public void A_stored_delivery()
     {
         // kind, version 2; id; timestamp; from user, from connection; target (3 = room); no trace

@@ -86,6 +86,42 @@ public sealed class MessageRouterTests : IDisposable
     }
 
     [Fact]
+    public void A_system_senders_message_is_delivered_from_that_system_and_never_from_a_user()
+    {
+        var message = new InboundMessage("m-1", 1, "gw-1", "api:billing", "", MessageTarget.User("bob"), Body, null, FromSystem: "billing");
+
+        _router.OnInbound(Shard, DataPlaneCodec.Encode(message));
+
+        Assert.All(_publisher.Deliveries, published =>
+        {
+            var delivery = DataPlaneCodec.DecodeDelivery(published.Payload);
+            Assert.Equal(("billing", "", "api:billing"), (delivery.FromSystem, delivery.FromUser, delivery.FromConnection));
+        });
+        Assert.Equal(new SendOutcome("m-1", "api:billing", SendStatus.Routed, 3), SingleOutcome().Outcome);
+    }
+
+    [Fact]
+    public void A_moderation_goes_as_it_came_to_each_gateway_holding_its_target_and_counts_the_connections()
+    {
+        var command = DataPlaneCodec.Encode(new ModerationCommand("d-1", "gw-1", "api:billing", MessageTarget.User("bob"), ModerationAction.Disconnect, "", "bye", null));
+
+        _router.OnInbound(Shard, command);
+
+        Assert.Equal(["gw-1", "gw-2"], _publisher.Deliveries.Select(delivery => delivery.GatewayId).Order());
+        Assert.All(_publisher.Deliveries, delivery => Assert.Equal(command, delivery.Payload.ToArray()));
+        Assert.Equal(new SendOutcome("d-1", "api:billing", SendStatus.Routed, 3), SingleOutcome().Outcome);
+    }
+
+    [Fact]
+    public void A_moderation_of_a_user_no_one_holds_is_answered_offline_and_goes_nowhere()
+    {
+        _router.OnInbound(Shard, DataPlaneCodec.Encode(new ModerationCommand("d-1", "gw-1", "api:billing", MessageTarget.User("carol"), ModerationAction.RemoveFromRoom, "lobby", "", null)));
+
+        Assert.Empty(_publisher.Deliveries);
+        Assert.Equal(new SendOutcome("d-1", "api:billing", SendStatus.Offline, 0), SingleOutcome().Outcome);
+    }
+
+    [Fact]
     public void A_user_with_no_connection_is_answered_offline_and_nothing_is_delivered()
     {
         _router.OnInbound(Shard, Inbound(MessageTarget.User("carol")));
