@@ -23,7 +23,7 @@ namespace ChatPlatform.Client;
 /// {
 ///     if (chatEvent is MessageReceived message)
 ///     {
-///         Console.WriteLine($"{message.FromUser}: {message.Body}");
+///         Console.WriteLine($"{message.FromUser ?? $"[{message.FromSystem}]"}: {message.Body}");
 ///     }
 /// }
 /// </code>
@@ -62,8 +62,9 @@ public sealed class ChatClient : IAsyncDisposable
 
     /// <summary>
     /// The rooms this client is in, or means to be in: a join adds its room at once and a leave
-    /// removes it at once; a join the gateway refuses removes it again. These are the rooms a
-    /// reconnect joins again.
+    /// removes it at once; a join the gateway refuses removes it again, and so does a backend
+    /// taking the connection out of the room (a <see cref="UserLeft"/> naming this client's own
+    /// user). These are the rooms a reconnect joins again.
     /// </summary>
     public IReadOnlyCollection<string> Rooms => _rooms.ToArray();
 
@@ -253,9 +254,19 @@ public sealed class ChatClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Hands an event from a connection on to the app, unless it is a message seen already.</summary>
+    /// <summary>
+    /// Hands an event from a connection on to the app, unless it is a message seen already. A
+    /// <c>left</c> that names the client's own user says a backend took the connection out of the
+    /// room: no member's own leave sends one, since it is sent to the members who stay.
+    /// </summary>
     private void Deliver(ChatEvent chatEvent)
     {
+        if (chatEvent is UserLeft left && left.User == _link.Session.User)
+        {
+            _rooms.Remove(left.Room);
+            _positions.Forget(RoomStream(left.Room));
+        }
+
         if (_positions.Admit(chatEvent))
         {
             _events.Publish(chatEvent);

@@ -32,16 +32,19 @@ public static class ChatErrorCodes
     /// <summary>The gateway failed to handle the frame.</summary>
     public const string Internal = ErrorCodes.Internal;
 
-    /// <summary>Client side: no answer came within <see cref="ChatClientOptions.RequestTimeout"/>.</summary>
+    /// <summary>Server API: a request with the same <c>Idempotency-Key</c> is still in flight (HTTP 409); try again later.</summary>
+    public const string Conflict = "conflict";
+
+    /// <summary>Client side: no answer came within <see cref="ChatClientOptions.RequestTimeout"/> (or, from the server API, within the HTTP client's timeout).</summary>
     public const string Timeout = "timeout";
 
     /// <summary>Client side: the client is not connected, or the connection was lost before the answer came.</summary>
     public const string Disconnected = "disconnected";
 
-    /// <summary>Client side: no gateway could be reached, or one refused the connection.</summary>
+    /// <summary>Client side: no gateway could be reached, or one refused the connection; or the server API could not be reached.</summary>
     public const string ConnectFailed = "connect_failed";
 
-    /// <summary>Client side: a gateway refused the credentials (HTTP 401 or 403).</summary>
+    /// <summary>A gateway refused the credentials (HTTP 401 or 403), or the server API the API key (HTTP 401, with no body).</summary>
     public const string Unauthorized = "unauthorized";
 
     /// <summary>Client side: the gateway's answer, or its welcome, did not have the shape the protocol promises.</summary>

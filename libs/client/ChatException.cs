@@ -1,8 +1,9 @@
 namespace ChatPlatform.Client;
 
 /// <summary>
-/// A call failed: the gateway answered with an <c>error</c> frame, or the client could not get
-/// an answer (see <see cref="ChatErrorCodes"/> for every <see cref="Code"/>).
+/// A call failed: the gateway answered with an <c>error</c> frame, the server API with an error
+/// (<see cref="Api.ChatApiClient"/>), or the client could not get an answer (see
+/// <see cref="ChatErrorCodes"/> for every <see cref="Code"/>).
 /// </summary>
 public sealed class ChatException : Exception
 {
@@ -22,9 +23,16 @@ public sealed class ChatException : Exception
         HttpStatus = httpStatus;
     }
 
-    /// <summary>The error code: a gateway's <c>error</c> code, or one of the client's own.</summary>
+    /// <summary>The error code: a gateway's <c>error</c> code, the server API's, or one of the client's own.</summary>
     public string Code { get; }
 
-    /// <summary>The HTTP status with which a gateway refused the WebSocket upgrade, if it did.</summary>
-    internal int? HttpStatus { get; }
+    /// <summary>
+    /// The HTTP status of the answer that failed the call, if one came: the status with which a
+    /// gateway refused the WebSocket upgrade, or the server API's error status (e.g. 404 with
+    /// <c>offline</c>, 401 with <c>unauthorized</c>).
+    /// </summary>
+    public int? HttpStatus { get; }
+
+    /// <summary>When the server API says to try again (its <c>Retry-After</c>, sent with <c>rate_limited</c>), if it says.</summary>
+    public TimeSpan? RetryAfter { get; internal init; }
 }

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using ChatPlatform.Protocol;
 
 namespace ChatPlatform.Client.Connections;
 
@@ -10,6 +11,11 @@ internal sealed record ConnectionLoss(WebSocketCloseStatus? CloseStatus, string?
         if (ByClient)
         {
             return "the client closed the connection";
+        }
+
+        if (CloseStatus == CloseCodes.DisconnectedByServer)
+        {
+            return $"disconnected by the server: {(string.IsNullOrEmpty(CloseDescription) ? CloseCodes.DisconnectedByServerReason : CloseDescription)}";
         }
 
         if (CloseStatus is { } status)

@@ -29,16 +29,20 @@ internal static class ServerEvents
     public static MessageReceived Message(JsonElement frame)
     {
         var from = frame.GetProperty("from");
+
+        // A backend's message names a system sender and no user or connection (docs/api.md, "Publish").
+        var system = Optional(from, "system") is { } name ? name.GetString() : null;
         return new MessageReceived(
             frame.GetProperty("message").GetString()!,
-            from.GetProperty("user").GetString()!,
-            from.GetProperty("connection").GetString()!,
+            system is null ? from.GetProperty("user").GetString()! : null,
+            system is null ? from.GetProperty("connection").GetString()! : null,
             Target(frame.GetProperty(TargetFields.To)),
             frame.GetProperty("body").Clone(),
             DateTimeOffset.FromUnixTimeMilliseconds(frame.GetProperty("ts").GetInt64()),
             Optional(frame, "stream") is { } stream ? stream.GetString() : null,
             Optional(frame, "offset") is { } offset ? offset.GetInt64() : null,
-            Optional(frame, "recovered") is { } recovered && recovered.GetBoolean());
+            Optional(frame, "recovered") is { } recovered && recovered.GetBoolean(),
+            system);
     }
 
     /// <summary>A field that may be left out; <c>null</c> counts as left out.</summary>

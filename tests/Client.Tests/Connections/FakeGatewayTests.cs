@@ -287,6 +287,96 @@ public sealed class FakeGatewayTests
         Assert.Single(gateway.Authorizations);
     }
 
+    [Fact]
+    public async Task A_message_a_backend_published_arrives_with_its_system_sender_and_no_user()
+    {
+        await using var gateway = await FakeGateway.StartAsync(async connection =>
+        {
+            await connection.SendAsync(new { type = "message", message = "m-1", from = new { system = "billing" }, to = new { user = "alice" }, body = new { text = "Your invoice is ready" }, ts = 1_733_577_600_000, stream = "user:alice", offset = 7 });
+            await connection.SendAsync(new { type = "message", message = "m-2", from = new { user = "bob", connection = "b" }, to = new { user = "alice" }, body = "hi", ts = 1_733_577_600_001, stream = "user:alice", offset = 8 });
+            await connection.IgnoreAllAsync();
+        });
+        await using var client = new RecordingClient(await ChatClient.ConnectAsync(Options(gateway)));
+
+        var fromBackend = await client.ExpectAsync<MessageReceived>();
+        var fromUser = await client.ExpectAsync<MessageReceived>();
+
+        Assert.Equal(("m-1", "billing", null, null), (fromBackend.MessageId, fromBackend.FromSystem, fromBackend.FromUser, fromBackend.FromConnection));
+        Assert.Equal("Your invoice is ready", fromBackend.Body.GetProperty("text").GetString());
+        Assert.Equal(("m-2", null, "bob"), (fromUser.MessageId, fromUser.FromSystem, fromUser.FromUser));
+    }
+
+    [Fact]
+    public async Task After_a_close_with_4000_disconnected_by_the_server_the_client_stops_and_says_why()
+    {
+        await using var gateway = await FakeGateway.StartAsync(async connection =>
+        {
+            await connection.CloseAsync((WebSocketCloseStatus)4000, "account suspended");
+            await connection.IgnoreAllAsync();
+        });
+        await using var client = new RecordingClient(await ChatClient.ConnectAsync(Options(gateway)));
+
+        await client.Ended.WaitAsync(RecordingClient.DefaultTimeout);
+        await Task.Delay(300);
+
+        var last = Assert.IsType<Disconnected>(client.History[^1].Event);
+        Assert.False(last.WillReconnect);
+        Assert.True(last.ByServer);
+        Assert.Equal(((WebSocketCloseStatus)4000, "account suspended"), (last.CloseStatus, last.CloseDescription));
+        Assert.Equal("disconnected by the server: account suspended", last.Reason);
+        Assert.DoesNotContain(client.History, entry => entry.Event is Reconnecting);
+        Assert.Equal(ChatConnectionState.Closed, client.Client.State);
+        Assert.Single(gateway.Authorizations);
+    }
+
+    [Fact]
+    public async Task A_connection_a_backend_took_out_of_a_room_drops_the_room_and_does_not_join_it_again_after_a_reconnect()
+    {
+        var removalSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var secondConnection = new List<string>();
+        await using var gateway = await FakeGateway.StartAsync(async connection =>
+        {
+            while (await connection.ReceiveAsync() is { } frame)
+            {
+                var id = frame.GetProperty("id").GetString();
+                var room = frame.GetProperty("room").GetString()!;
+                if (connection.Number > 1)
+                {
+                    lock (secondConnection)
+                    {
+                        secondConnection.Add(room);
+                    }
+                }
+
+                await connection.SendAsync(new { type = "ack", id, room });
+                if (connection.Number == 1 && room == "ops")
+                {
+                    // Someone else leaving changes nothing; this connection being taken out of lobby does.
+                    await connection.SendAsync(new { type = "left", room = "ops", user = "bob" });
+                    await connection.SendAsync(new { type = "left", room = "lobby", user = "alice" });
+                    await removalSeen.Task;
+                    await connection.CloseAsync(WebSocketCloseStatus.EndpointUnavailable, "shutting down");
+                }
+            }
+        });
+        await using var client = new RecordingClient(await ChatClient.ConnectAsync(Options(gateway)));
+        await client.Client.JoinAsync("lobby");
+        await client.Client.JoinAsync("ops");
+
+        Assert.Equal(new UserLeft("ops", "bob"), await client.ExpectAsync<UserLeft>());
+        Assert.Equal(new UserLeft("lobby", "alice"), await client.ExpectAsync<UserLeft>());
+        Assert.Equal(["ops"], client.Client.Rooms);
+        removalSeen.SetResult();
+        var reconnected = await client.ExpectAsync<Reconnected>();
+
+        Assert.Equal(["ops"], reconnected.Rooms);
+        Assert.Equal(["ops"], client.Client.Rooms);
+        lock (secondConnection)
+        {
+            Assert.Equal(["ops"], secondConnection);
+        }
+    }
+
     private static ChatClientOptions Options(FakeGateway gateway, Action<ChatClientOptions>? configure = null)
     {
         var options = new ChatClientOptions

@@ -14,7 +14,9 @@ public sealed class ReconnectPolicyTests
     [InlineData(WebSocketCloseStatus.ProtocolError, false)]
     [InlineData(WebSocketCloseStatus.InvalidMessageType, false)]
     [InlineData(WebSocketCloseStatus.InvalidPayloadData, false)]
-    public void A_close_from_the_gateway_is_followed_by_a_reconnect_unless_it_says_the_client_broke_the_protocol(WebSocketCloseStatus status, bool reconnect)
+    [InlineData((WebSocketCloseStatus)4000, false)]
+    [InlineData((WebSocketCloseStatus)4001, true)]
+    public void A_close_from_the_gateway_is_followed_by_a_reconnect_unless_it_says_the_client_broke_the_protocol_or_was_disconnected_by_the_server(WebSocketCloseStatus status, bool reconnect)
     {
         Assert.Equal(reconnect, ReconnectPolicy.ShouldReconnect(new ConnectionLoss(status, "", null, ByClient: false)));
     }

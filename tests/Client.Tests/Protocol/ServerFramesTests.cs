@@ -66,6 +66,35 @@ public sealed class ServerFramesTests
     }
 
     [Fact]
+    public void A_message_a_backend_published_names_its_system_sender_and_no_user_or_connection()
+    {
+        var message = Event<MessageReceived>("""
+            {"type":"message","message":"m5","from":{"system":"billing"},"to":{"user":"bob"},"body":{"text":"Your invoice is ready"},
+             "ts":1733577600000,"stream":"user:bob","offset":7}
+            """);
+        var fromUser = Event<MessageReceived>($$"""{"type":"message","message":"m6",{{From}},"to":{"user":"bob"},"body":1,"ts":1}""");
+
+        Assert.Equal(("billing", null, null), (message.FromSystem, message.FromUser, message.FromConnection));
+        Assert.True(message.IsFromSystem);
+        Assert.Equal(7, message.Offset);
+        Assert.Null(fromUser.FromSystem);
+        Assert.False(fromUser.IsFromSystem);
+    }
+
+    [Theory]
+    [InlineData("""{}""")]
+    [InlineData("""{"system":7}""")]
+    [InlineData("""{"user":"alice"}""")]
+    public void A_message_whose_sender_is_neither_a_user_and_connection_nor_a_system_is_refused(string from)
+    {
+        using var document = JsonDocument.Parse($$"""{"type":"message","message":"m7","from":{{from}},"to":{"user":"bob"},"body":1,"ts":1}""");
+
+        var error = Record.Exception(() => ServerEvents.Read("message", document.RootElement));
+
+        Assert.True(error is InvalidOperationException or KeyNotFoundException, $"got {error}");
+    }
+
+    [Fact]
     public void The_recovered_frame_lists_the_restored_rooms_and_whether_the_gap_was_covered()
     {
         var complete = Event<Recovered>("""{"type":"recovered","rooms":["lobby","private:staff"],"messages":12,"complete":true}""");

@@ -48,7 +48,7 @@ public sealed class ChatCli : IAsyncDisposable
         }
 
         // The tests say exactly which of the CLI's variables are set.
-        foreach (var variable in new[] { "CHAT_TOKEN", "CHAT_JWT_SECRET", "CHAT_JWT_ISSUER", "CHAT_JWT_AUDIENCE" })
+        foreach (var variable in new[] { "CHAT_TOKEN", "CHAT_JWT_SECRET", "CHAT_JWT_ISSUER", "CHAT_JWT_AUDIENCE", "CHAT_API_URL", "CHAT_API_KEY" })
         {
             startInfo.Environment.Remove(variable);
         }

@@ -12,11 +12,15 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
     private readonly Lock _lock = new();
     private readonly bool _colour = !Console.IsOutputRedirected;
 
+    /// <summary>The user this client connected as, to tell its own removal from a room from others leaving.</summary>
+    private string? _me;
+
     public void Event(ChatEvent chatEvent)
     {
         switch (chatEvent)
         {
             case Connected connected:
+                _me = connected.Session.User;
                 Write(ConsoleColor.DarkGray, $"connected to {connected.Session.Gateway} as {connected.Session.User} (connection {connected.Session.ConnectionId}); /help lists the commands");
                 break;
             case MessageReceived message:
@@ -31,8 +35,14 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
             case UserJoined joined:
                 Write(ConsoleColor.DarkCyan, $"* {joined.User} joined {joined.Room}");
                 break;
+            case UserLeft left when left.User == _me:
+                Write(ConsoleColor.Yellow, $"! you were removed from {left.Room}; /join {left.Room} to join again");
+                break;
             case UserLeft left:
                 Write(ConsoleColor.DarkCyan, $"* {left.User} left {left.Room}");
+                break;
+            case Disconnected { ByServer: true } disconnected:
+                Write(ConsoleColor.Red, $"! {disconnected.Reason}");
                 break;
             case Disconnected disconnected:
                 Write(ConsoleColor.Yellow, $"! disconnected: {disconnected.Reason}{(disconnected.WillReconnect ? "; reconnecting" : "")}");
@@ -95,7 +105,9 @@ internal sealed class HumanOutput(TextWriter output) : ISessionOutput
         Write(ConsoleColor.Gray, string.Join(Environment.NewLine, lines));
     }
 
-    private static string Line(MessageReceived message) => $"{Where(message.To)}{message.FromUser}: {Text(message.Body)}";
+    /// <summary>A message's place, sender and text; a backend's system sender in brackets, never like a user.</summary>
+    private static string Line(MessageReceived message) =>
+        $"{Where(message.To)}{(message.FromSystem is { } system ? $"[{system}]" : message.FromUser)}: {Text(message.Body)}";
 
     private static string Where(ChatTarget to) => to.Kind switch
     {

@@ -160,13 +160,24 @@ internal sealed class JsonOutput(Stream stdout) : ISessionOutput
         _ => TargetFields.Everyone,
     };
 
-    /// <summary>A message's fields as its frame has them; <c>recovered</c> always, <c>stream</c> and <c>offset</c> when it is stored.</summary>
+    /// <summary>
+    /// A message's fields as its frame has them: <c>from</c> a user and connection, or a backend's
+    /// <c>system</c> sender; <c>recovered</c> always, <c>stream</c> and <c>offset</c> when it is stored.
+    /// </summary>
     private static void WriteMessage(Utf8JsonWriter writer, MessageReceived message)
     {
         writer.WriteString("message", message.MessageId);
         writer.WriteStartObject("from");
-        writer.WriteString("user", message.FromUser);
-        writer.WriteString("connection", message.FromConnection);
+        if (message.FromSystem is { } system)
+        {
+            writer.WriteString("system", system);
+        }
+        else
+        {
+            writer.WriteString("user", message.FromUser);
+            writer.WriteString("connection", message.FromConnection);
+        }
+
         writer.WriteEndObject();
         FrameWriter.WriteTarget(writer, TargetField(message.To.Kind), message.To.Value);
         writer.WritePropertyName("body");

@@ -1,7 +1,7 @@
 // The page's WebSocket to its gateway (docs/protocol.md): signing in and out, each connection
 // from opening to closing, the frames it receives, and reconnecting with backoff after a drop
 // (resuming the last connection's session: resume.js), unless the token expired (then
-// renewal.js asks for a fresh one).
+// renewal.js asks for a fresh one) or a backend disconnected the user (4000: not reconnected).
 
 import { state } from './state.js';
 import { ui } from './elements.js';
@@ -25,6 +25,9 @@ import { announce } from './announcer.js';
 const RECONNECT_BASE_MS = 500;
 const RECONNECT_MAX_MS = 30000;
 const CONNECT_TIMEOUT_MS = 15000;
+
+// A backend disconnected the user through the server API (docs/api.md, "Moderation").
+const DISCONNECTED_BY_SERVER = 4000;
 
 const CLOSE_REASONS = {
   1000: 'the connection was closed',
@@ -161,6 +164,11 @@ function onClose(event) {
 
   if (!state.credentials) return; // signed out
 
+  if (event.code === DISCONNECTED_BY_SERVER) {
+    disconnectedByServer(event.reason || 'disconnected by the server');
+    return;
+  }
+
   const tokenExpired = event.code === 1008 && typeof event.reason === 'string' && event.reason.startsWith('token expired');
 
   if (!state.signedIn) {
@@ -199,6 +207,20 @@ function onClose(event) {
     announce(`Disconnected: ${reason}. Reconnecting.`);
   }
   scheduleReconnect(reason, event.code);
+}
+
+/** Closed with 4000: said where it shows, and not reconnected; signing out and in again is the way back. */
+function disconnectedByServer(reason) {
+  const text = `Disconnected by the server: ${reason}`;
+  if (!state.signedIn) {
+    failSignIn(`${text}.`);
+    return;
+  }
+  state.renewing = false;
+  warnJoinedRooms(`${text}.`);
+  setStatus('failed', 'Disconnected by the server', `: ${reason}`);
+  announce(`${text}. The page will not reconnect; sign out and in again to continue.`);
+  renderComposerState();
 }
 
 function warnJoinedRooms(text) {

@@ -15,7 +15,8 @@ export function renderConversation() {
   const conversation = currentConversation();
   ui.intro.hidden = !!conversation;
   ui.timeline.hidden = !conversation;
-  ui.composer.hidden = !conversation;
+  // A system sender (a backend, docs/api.md) cannot be answered.
+  ui.composer.hidden = !conversation || conversation.kind === 'system';
   setError(ui.generalError, null);
   renderHeader();
   renderMembers();
@@ -25,7 +26,8 @@ export function renderConversation() {
     return;
   }
   const label = conversation.kind === 'room' ? `Messages in #${conversation.name}`
-    : conversation.kind === 'user' ? `Messages with ${conversation.name}` : 'Messages to everyone';
+    : conversation.kind === 'user' ? `Messages with ${conversation.name}`
+      : conversation.kind === 'system' ? `Messages from ${conversation.name} (system)` : 'Messages to everyone';
   ui.timeline.setAttribute('aria-label', label);
   ui.timeline.replaceChildren(...conversation.entries.map(renderEntry));
   ui.timeline.scrollTop = ui.timeline.scrollHeight;
@@ -64,6 +66,10 @@ export function renderHeader() {
       : presence.online ? `Direct messages · online on ${plural(presence.connections, 'connection', 'connections')}`
         : 'Direct messages · offline: messages cannot be delivered now';
     ui.convActions.append(action('status', 'Check status'), action('close', 'Close', `Close conversation with ${conversation.name}`));
+  } else if (conversation.kind === 'system') {
+    ui.convTitle.textContent = `${conversation.name} (system)`;
+    ui.convSubtitle.textContent = 'Messages from a service of this platform, not from a person · replies are not possible.';
+    ui.convActions.append(action('close', 'Close', `Close messages from ${conversation.name}`));
   } else {
     ui.convTitle.textContent = 'Everyone';
     ui.convSubtitle.textContent = 'Messages to every connection on the platform.';

@@ -12,9 +12,10 @@ function avatarClass(name) {
   return `c${hash % 8}`;
 }
 
-export function avatar(name, small) {
-  // The initial is drawn by CSS, so it is neither read out nor copied with the text.
-  return h('span', { class: `avatar ${avatarClass(name)}${small ? ' small' : ''}`, 'aria-hidden': 'true', 'data-initial': name.slice(0, 1) });
+export function avatar(name, small, system) {
+  // The initial is drawn by CSS, so it is neither read out nor copied with the text. A system
+  // sender's is square and grey, so it never looks like a person's.
+  return h('span', { class: `avatar ${system ? 'system' : avatarClass(name)}${small ? ' small' : ''}`, 'aria-hidden': 'true', 'data-initial': name.slice(0, 1) });
 }
 
 /** Draws an entry, and remembers its node so a later change of status can redraw it. */
@@ -29,10 +30,11 @@ export function renderEntry(entry) {
       : entry.status === 'sent'
         ? (entry.recipients === 0 && entry.room ? 'Sent; no one else is in the room' : `Sent to ${plural(entry.recipients, 'connection', 'connections')}`)
         : null;
-    node = h('li', { class: `msg${entry.mine ? ' mine' : ''}${entry.status === 'failed' ? ' failed' : ''}` },
-      avatar(entry.from),
+    node = h('li', { class: `msg${entry.mine ? ' mine' : ''}${entry.system ? ' from-system' : ''}${entry.status === 'failed' ? ' failed' : ''}` },
+      avatar(entry.from, false, entry.system),
       h('div', { class: 'meta' },
         h('span', { class: 'author', text: entry.from }),
+        entry.system ? h('span', { class: 'tag system-tag', text: 'system' }) : null,
         entry.mine && !entry.tag ? h('span', { class: 'tag', text: '(you)' }) : null,
         entry.tag ? h('span', { class: 'tag', text: entry.tag }) : null,
         entry.recovered ? h('span', { class: 'tag', text: 'sent while you were away' }) : null,

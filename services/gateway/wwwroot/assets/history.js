@@ -30,7 +30,7 @@ function roomStream(conversation) { return `room:${conversation.name}`; }
 function messagesOf(answer) {
   return Array.isArray(answer.messages)
     ? answer.messages.filter((message) => message && typeof message === 'object' && isStored(message)
-      && message.from && typeof message.from.user === 'string')
+      && message.from && (typeof message.from.user === 'string' || typeof message.from.system === 'string'))
     : [];
 }
 

@@ -1,6 +1,8 @@
 // Messages: showing those that arrive, in the conversation they belong to and each once, and
 // sending to the open conversation, each shown at once and then marked sent (to how many) or
-// failed (why).
+// failed (why). A message a backend published (docs/api.md) comes from a system sender, never
+// a user: it is shown as one, and its direct messages get a conversation of their own, which
+// cannot be answered.
 
 import { state } from './state.js';
 import { request } from './requests.js';
@@ -20,13 +22,25 @@ function bodyOf(body) {
   return { json: JSON.stringify(body, null, 2) };
 }
 
+/** The system sender of a message a backend published ("from":{"system":"billing"}), or null for a user's. */
+export function systemSender(frame) {
+  const from = frame.from || {};
+  return typeof from.system === 'string' && from.system !== '' ? from.system : null;
+}
+
 /** Where a message frame (live, recovered or from history) is shown: { conversation, tag }, or null. */
 export function placeOf(frame) {
   const from = frame.from || {};
   const to = frame.to || {};
-  if (typeof from.user !== 'string') return null;
+  const system = systemSender(frame);
+  if (system === null && typeof from.user !== 'string') return null;
   if (typeof to.room === 'string') return { conversation: conversationFor('room', to.room), tag: null };
   if (to.everyone === true) return { conversation: conversationFor('everyone', 'Everyone'), tag: null };
+  if (system !== null) {
+    if (typeof to.user === 'string') return { conversation: conversationFor('system', system), tag: null };
+    if (typeof to.connection === 'string') return { conversation: conversationFor('system', system), tag: 'to this connection only' };
+    return null;
+  }
   if (typeof to.user === 'string') {
     return from.user === state.me
       ? { conversation: conversationFor('user', to.user), tag: 'from your other connection' }
@@ -39,10 +53,12 @@ export function placeOf(frame) {
 /** The timeline entry for a message frame. */
 export function entryOf(frame, tag) {
   const { text, json } = bodyOf(frame.body);
+  const system = systemSender(frame);
   const entry = {
     kind: 'message',
-    mine: frame.from.user === state.me,
-    from: frame.from.user,
+    mine: system === null && frame.from.user === state.me,
+    from: system !== null ? system : frame.from.user,
+    system: system !== null,
     text,
     json,
     tag,
@@ -75,13 +91,14 @@ export function onMessage(frame) {
   if (frame.recovered === true) return;
   const conversation = place.conversation;
   const where = conversation.kind === 'room' ? ` in #${conversation.name}` : conversation.kind === 'everyone' ? ' to everyone' : '';
-  announce(`${from.user}${where}: ${entry.text !== undefined ? entry.text : 'structured message'}`);
+  announce(`${entry.system ? `${entry.from} (system)` : entry.from}${where}: ${entry.text !== undefined ? entry.text : 'structured message'}`);
 }
 
 /** Sends text to the open conversation; false when it could not be sent (the reason is shown). */
 export function sendToCurrent(text) {
   const conversation = currentConversation();
-  if (!conversation) return;
+  // A system sender cannot be answered: its conversation has no message box.
+  if (!conversation || conversation.kind === 'system') return false;
   const to = conversation.kind === 'room' ? { room: conversation.name }
     : conversation.kind === 'user' ? { user: conversation.name }
       : { everyone: true };

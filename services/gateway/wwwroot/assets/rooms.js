@@ -3,6 +3,7 @@
 // again shortly after each.
 
 import { ui } from './elements.js';
+import { state } from './state.js';
 import { request } from './requests.js';
 import { allConversations, conversationFor, currentConversation, findConversation, key } from './conversations.js';
 import { addEntry } from './timeline.js';
@@ -116,11 +117,34 @@ function scheduleRoomPresence(conversation) {
   }, PRESENCE_REFRESH_MS);
 }
 
-/** A joined or left frame: someone's first connection joined, or last one left, a room the page is in. */
+/**
+ * A backend took this connection out of a room (docs/api.md, "Moderation"): it is no longer in
+ * it, and does not join it again after a reconnect; the person may join it again.
+ */
+function removedFrom(conversation) {
+  conversation.joined = false;
+  conversation.members = [];
+  conversation.history.loaded = false;
+  clearTimeout(conversation.refreshTimer);
+  addEntry(conversation, { kind: 'event', style: 'warning', text: `You were removed from #${conversation.name}.`, ts: Date.now() });
+  announce(`You were removed from #${conversation.name}.`);
+  renderSidebar();
+  if (conversation === currentConversation()) renderConversation();
+}
+
+/**
+ * A joined or left frame: someone's first connection joined, or last one left, a room the page
+ * is in. A left that names this page's own user can only be its own removal: the page's own
+ * leave is answered with an ack, and others' leaves are sent to the members who stay.
+ */
 export function onMembership(frame) {
   if (typeof frame.room !== 'string' || typeof frame.user !== 'string') return;
   const conversation = findConversation(key('room', frame.room));
   if (!conversation || !conversation.joined) return;
+  if (frame.type === 'left' && frame.user === state.me) {
+    removedFrom(conversation);
+    return;
+  }
   const joined = frame.type === 'joined';
   const members = new Set(conversation.members);
   if (joined) members.add(frame.user); else members.delete(frame.user);

@@ -42,6 +42,9 @@ function conversationItem(conversation) {
   } else if (conversation.kind === 'everyone') {
     leading = h('span', { class: 'conv-sigil', 'aria-hidden': 'true', text: '*' });
     label = 'Everyone';
+  } else if (conversation.kind === 'system') {
+    leading = h('span', { class: 'conv-sigil', 'aria-hidden': 'true', text: '!' });
+    label = conversation.name;
   } else {
     const online = conversation.presence && conversation.presence.online;
     leading = h('span', { class: `presence-dot${online ? ' online' : ''}`, 'aria-hidden': 'true' });
@@ -59,6 +62,7 @@ function conversationItem(conversation) {
     h('span', { class: 'conv-name', text: label }),
     conversation.kind === 'room' && !conversation.joined ? [' ', h('span', { class: 'conv-state', text: '(left)' })] : null,
     conversation.kind === 'user' && conversation.presence && !conversation.presence.online ? [' ', h('span', { class: 'conv-state', text: '(offline)' })] : null,
+    conversation.kind === 'system' ? [' ', h('span', { class: 'conv-state', text: '(system)' })] : null,
     conversation.unread > 0
       ? [' ', h('span', { class: 'badge' }, String(conversation.unread), h('span', { class: 'visually-hidden', text: ' unread' }))]
       : null));
