@@ -4,7 +4,8 @@
 # service is ready, prints the URLs, and stops everything it started on Ctrl-C or SIGTERM.
 #
 # Ports (override with environment variables):
-#   GATEWAY_PORTS="8081 8082"  ROUTER_PORTS="8091 8092"  PRESENCE_PORT=8090
+#   GATEWAY_PORTS="8081 8082"  GATEWAY_API_PORTS="8181 8182" (the server API, one per gateway)
+#   ROUTER_PORTS="8091 8092"  PRESENCE_PORT=8090
 #   REDIS_PORT=6380  AMQP_PORT=5673  (not the defaults, so a system Redis or RabbitMQ can keep running)
 set -euo pipefail
 
@@ -14,6 +15,7 @@ state="$root/.run"
 logs="$state/logs"
 
 GATEWAY_PORTS=${GATEWAY_PORTS:-"8081 8082"}
+GATEWAY_API_PORTS=${GATEWAY_API_PORTS:-"8181 8182"}
 ROUTER_PORTS=${ROUTER_PORTS:-"8091 8092"}
 PRESENCE_PORT=${PRESENCE_PORT:-8090}
 REDIS_PORT=${REDIS_PORT:-6380}
@@ -35,8 +37,17 @@ fi
 say "Building ($CONFIGURATION)"
 dotnet build "$root/ChatPlatform.sln" -c "$CONFIGURATION" -v quiet -nologo
 
+read -ra gateway_ports <<<"$GATEWAY_PORTS"
+read -ra gateway_api_ports <<<"$GATEWAY_API_PORTS"
+if [ ${#gateway_api_ports[@]} -ne ${#gateway_ports[@]} ]; then
+  echo "GATEWAY_API_PORTS needs one port per gateway (GATEWAY_PORTS: $GATEWAY_PORTS)" >&2
+  exit 1
+fi
+
 # --- start ---------------------------------------------------------------------------------
-rm -rf "$state"
+# Everything of the last run goes but the API key: backends set up with it keep working.
+mkdir -p "$state"
+find "$state" -mindepth 1 -maxdepth 1 ! -name api-key -exec rm -rf {} +
 mkdir -p "$logs"
 pids=()
 
@@ -103,29 +114,44 @@ for port in $GATEWAY_PORTS; do
   i=$((i + 2))
 done
 
+# The server API's key (docs/api.md), named "dev": CHAT_API_KEY, or one made on the first run and
+# kept in .run/api-key. docker compose takes the same variable: CHAT_API_KEY=$(cat .run/api-key).
+api_key=${CHAT_API_KEY:-$(cat "$state/api-key" 2>/dev/null || true)}
+if [ -z "$api_key" ]; then
+  api_key=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+fi
+if [ ${#api_key} -lt 32 ]; then
+  echo "CHAT_API_KEY must be at least 32 characters (the gateways refuse a shorter key)" >&2
+  exit 1
+fi
+(umask 077 && printf '%s\n' "$api_key" >"$state/api-key")
+export Api__Keys__dev="$api_key"
+
 export Redis__ConnectionString="127.0.0.1:$REDIS_PORT"
 export RabbitMq__Host=127.0.0.1 RabbitMq__Port="$AMQP_PORT"
 export DOTNET_ENVIRONMENT=Production ASPNETCORE_ENVIRONMENT=Production
 
-service() { # name, project folder, assembly, port, environment...
-  local name=$1 dir="$root/services/$2/bin/$CONFIGURATION/net10.0" assembly=$3 port=$4
+service() { # name, project folder, assembly, urls (;-separated), environment...
+  local name=$1 dir="$root/services/$2/bin/$CONFIGURATION/net10.0" assembly=$3 urls=$4
   shift 4
   # Run from the output folder so the service finds its appsettings.json.
   start "$name" bash -c 'cd "$1" && shift && exec env "$@"' _ "$dir" "$@" \
-    dotnet "$assembly.dll" --urls "http://127.0.0.1:$port"
+    dotnet "$assembly.dll" --urls "$urls"
 }
 
 say "Starting presence, routers and gateways"
-service presence presence ChatPlatform.Presence "$PRESENCE_PORT"
+service presence presence ChatPlatform.Presence "http://127.0.0.1:$PRESENCE_PORT"
 n=0
 for port in $ROUTER_PORTS; do
   n=$((n + 1))
-  service "router-$n" router ChatPlatform.Router "$port" Router__Id="router-$n"
+  service "router-$n" router ChatPlatform.Router "http://127.0.0.1:$port" Router__Id="router-$n"
 done
-n=0
-for port in $GATEWAY_PORTS; do
-  n=$((n + 1))
-  service "gateway-$n" gateway ChatPlatform.Gateway "$port" Gateway__Id="gateway-$n" Gateway__AllowBroadcast=true
+# Each gateway listens on its public port and on its own API port, which only the API answers on.
+for i in "${!gateway_ports[@]}"; do
+  n=$((i + 1))
+  service "gateway-$n" gateway ChatPlatform.Gateway \
+    "http://127.0.0.1:${gateway_ports[i]};http://127.0.0.1:${gateway_api_ports[i]}" \
+    Gateway__Id="gateway-$n" Gateway__AllowBroadcast=true Api__Port="${gateway_api_ports[i]}"
 done
 
 wait_for presence curl -fsS "http://127.0.0.1:$PRESENCE_PORT/readyz"
@@ -147,11 +173,15 @@ done
 for port in $GATEWAY_PORTS; do
   echo "  gateway    ws://127.0.0.1:$port/ws"
 done
+for port in $GATEWAY_API_PORTS; do
+  echo "  server API http://127.0.0.1:$port/api/v1/  (key: .run/api-key)"
+done
 echo "  presence   http://127.0.0.1:$PRESENCE_PORT/readyz"
 for port in $ROUTER_PORTS; do
   echo "  router     http://127.0.0.1:$port/readyz"
 done
-first_port=${GATEWAY_PORTS%% *}
+first_port=${gateway_ports[0]}
+first_api_port=${gateway_api_ports[0]}
 cli="tools/chat-cli/bin/$CONFIGURATION/net10.0"
 cat <<EOF
 
@@ -163,6 +193,9 @@ Try it: open http://127.0.0.1:$first_port/ in a browser, or, in another terminal
   export PATH="\$PWD/$cli:\$PATH"
   chat connect --url ws://127.0.0.1:$first_port/ws --user alice
   chat token --user alice --secret "\$(cat .run/jwt-secret)" --issuer chatplatform-local --audience chatplatform
+
+The server API (docs/api.md) takes the key in .run/api-key, kept across runs:
+  curl -H "Authorization: Bearer \$(cat .run/api-key)" http://127.0.0.1:$first_api_port/api/v1/users/alice/presence
 EOF
 echo "Press Ctrl-C to stop."
 

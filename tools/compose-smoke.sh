@@ -9,17 +9,19 @@
 #       start unconfigured;
 #    3. `docker compose up`, until every service is healthy; the proxy published on 127.0.0.1
 #       only, and the Redis password on no command line;
-#    4. k8s/dev's images, pull policies, probes and preStop hooks, tried in the compose
-#       containers of the same images (tools/deploy-check/k8s-probes.mjs);
+#    4. k8s/dev's images, pull policies, declared ports, probes and preStop hooks, tried in the
+#       compose containers of the same images (tools/deploy-check/k8s-probes.mjs);
 #    5. the chat page, its assets and /auth-mode through the proxy;
 #    6. connections refused: no token, a development user, a token signed with another key, a
 #       page from another origin;
-#    7. two users on different gateways: a direct message and a room message;
-#    8. a gateway crash (its process killed from outside): the room members see its user leave
+#    7. the server API (docs/api.md): gateway-1's API port published on 127.0.0.1:8081 only, the
+#       proxy answering 404 for it, 401 without the key, and a presence answer with it;
+#    8. two users on different gateways: a direct message and a room message;
+#    9. a gateway crash (its process killed from outside): the room members see its user leave
 #       within the documented 11 s while the others keep chatting, and Docker restarts it;
-#    9. a rolling restart (`docker compose restart` of a gateway): its clients are closed with
+#   10. a rolling restart (`docker compose restart` of a gateway): its clients are closed with
 #       1001, reconnect and rejoin their rooms;
-#   10. `docker compose down -v`: every client is closed with 1001, and nothing of the project is
+#   11. `docker compose down -v`: every client is closed with 1001, and nothing of the project is
 #       left (containers, networks, volumes).
 #
 # Every step prints what it checked and what it took, and a summary of the timings ends the run.
@@ -32,7 +34,7 @@
 # chatplatform-smoke: only that project's containers, networks and volumes are touched),
 # COMPOSE_SMOKE_BUILD_TIMEOUT (seconds, default 2400). It uses `docker compose` when the plugin is
 # installed, else docker-compose 1.29 (installed from Debian's packages when neither is there).
-# The proxy's port 8080 on 127.0.0.1 must be free. Called by tools/check-deploy.sh, so by
+# The proxy's port 8080 and gateway-1's API port 8081 on 127.0.0.1 must be free. Called by tools/check-deploy.sh, so by
 # ./test.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -56,6 +58,7 @@ done
 project=${COMPOSE_SMOKE_PROJECT:-chatplatform-smoke}
 build_timeout=${COMPOSE_SMOKE_BUILD_TIMEOUT:-2400}
 http_url=http://127.0.0.1:8080
+api_url=http://127.0.0.1:8081
 ws_url=ws://127.0.0.1:8080/ws
 chat_dll=$root/tools/chat-cli/bin/Release/net10.0/chat.dll
 # docs/architecture.md, "Bounds on registry entries": a killed gateway's connections leave the
@@ -284,8 +287,9 @@ hex() { od -An -N"$1" -tx1 /dev/urandom | tr -d ' \n'; }
 REDIS_PASSWORD="smoke-$(hex 8)-\"q\\b'"
 RABBITMQ_PASSWORD="smoke-$(hex 12)"
 CHAT_JWT_SECRET="smoke-$(hex 24)"
+CHAT_API_KEY="smoke-$(hex 24)"
 # shellcheck disable=SC2090
-export REDIS_PASSWORD RABBITMQ_PASSWORD CHAT_JWT_SECRET RABBITMQ_USER=chat
+export REDIS_PASSWORD RABBITMQ_PASSWORD CHAT_JWT_SECRET CHAT_API_KEY RABBITMQ_USER=chat
 export CHAT_JWT_ISSUER=chatplatform-compose CHAT_JWT_AUDIENCE=chatplatform
 export CHAT_ALLOW_DEVELOPMENT_USERS=false
 unset CHAT_PUBLISH_ADDRESS OTEL_EXPORTER_OTLP_ENDPOINT COMPOSE_PROFILES COMPOSE_FILE COMPOSE_PROJECT_NAME
@@ -321,9 +325,11 @@ if [ -n "$(docker ps -aq "${project_filter[@]}")" ] || [ -n "$(docker network ls
   note "an earlier run of project $project is still there: taking it down first"
   compose down -v --remove-orphans -t 5 >/dev/null 2>&1 || true
 fi
-if ss -Hltn 'sport = :8080' 2>/dev/null | grep -q .; then
-  fail "port 8080 is in use on this machine ($(ss -Hltnp 'sport = :8080' | awk '{ print $4, $6 }' | head -n 1)); the proxy publishes 127.0.0.1:8080"
-fi
+for port in 8080 8081; do
+  if ss -Hltn "sport = :$port" 2>/dev/null | grep -q .; then
+    fail "port $port is in use on this machine ($(ss -Hltnp "sport = :$port" | awk '{ print $4, $6 }' | head -n 1)); the stack publishes 127.0.0.1:$port"
+  fi
+done
 
 start=$(clock)
 dotnet build "$root/tools/chat-cli/ChatPlatform.Cli.csproj" -c Release -nologo -v quiet >"$work/chat-build.log" 2>&1 ||
@@ -398,6 +404,14 @@ measure "$took s" "docker compose up -d until every service is healthy"
 binding=$(docker port "$(container_of proxy)" 8080/tcp | sort -u | paste -sd' ' -)
 [ "$binding" = 127.0.0.1:8080 ] || fail "the proxy is published on '$binding', expected 127.0.0.1:8080 only (CHAT_PUBLISH_ADDRESS unset)"
 ok "the proxy is published on 127.0.0.1:8080 only"
+binding=$(docker port "$(container_of gateway-1)" 8081/tcp | sort -u | paste -sd' ' -)
+[ "$binding" = 127.0.0.1:8081 ] || fail "gateway-1's API port is published on '$binding', expected 127.0.0.1:8081 only"
+for service in "${services[@]}"; do
+  [ "$service" != gateway-1 ] || continue
+  binding=$(docker port "$(container_of "$service")" | grep -E '^8081/|:8081$' || true)
+  [ -z "$binding" ] || fail "$service publishes port 8081 ($binding); only gateway-1 publishes the API port, on 127.0.0.1"
+done
+ok "gateway-1's API port is published on 127.0.0.1:8081 only, and no other service publishes 8081"
 redis=$(container_of redis)
 if docker ps --no-trunc "${project_filter[@]}" --format '{{.Command}}' | grep -qF -- "$REDIS_PASSWORD" ||
   docker inspect -f '{{json .Config.Entrypoint}}{{json .Config.Cmd}}{{json .Args}}' "$redis" | grep -qF -- "${REDIS_PASSWORD%%\"*}" ||
@@ -409,7 +423,7 @@ docker exec "$redis" env -u REDISCLI_AUTH redis-cli ping 2>&1 | grep -q NOAUTH |
 ok "the Redis password (with \", \\ and ') is on no command line, and Redis asks for it"
 
 # --- 4. Kubernetes ----------------------------------------------------------------------------------
-step "k8s/dev: images, pull policies, probes and preStop hooks, tried in the compose containers"
+step "k8s/dev: images, pull policies, ports, probes and preStop hooks, tried in the compose containers"
 declare -A container_for_image=()
 while read -r id image; do
   [ -n "${container_for_image[$image]:-}" ] || container_for_image[$image]=$id
@@ -426,6 +440,13 @@ while IFS= read -r line; do
     fail "$workload: imagePullPolicy $policy for $image, which is built here, not pulled; use IfNotPresent"
   fi
   ok "$workload: $image ($policy) is what compose's $service runs"
+  # Every declared containerPort is one the service listens on (a Service or a NetworkPolicy
+  # naming it would otherwise reach nothing).
+  while IFS=' ' read -r port_name port; do
+    [ -n "$port" ] || continue
+    docker exec "$id" bash -c "exec 3<>/dev/tcp/127.0.0.1/$port" 2>/dev/null || fail "$workload: containerPort $port ($port_name): nothing listens on it in $service"
+    ok "  containerPort $port ($port_name) accepts connections"
+  done < <(jq -r '.ports[] | "\(.name // "-") \(.port)"' <<<"$line")
   while IFS= read -r check; do
     what=$(jq -r .what <<<"$check")
     case "$(jq -r .type <<<"$check")" in
@@ -502,7 +523,28 @@ code=$(upgrade -H "Authorization: Bearer ${tokens[mallory]}" -H "Origin: $http_u
 [ "$code" = 101 ] || fail "an upgrade with a token from the proxy's own page answered $code, expected 101"
 ok "a page from another origin: HTTP 403 (its own origin: 101)"
 
-# --- 7. chat across gateways ------------------------------------------------------------------------
+# --- 7. the server API -----------------------------------------------------------------------------
+# Backends call it on a gateway's own API port (docs/api.md), which compose publishes for
+# gateway-1 on 127.0.0.1:8081; the proxy, the public entry, has no route to it. alice has not
+# connected yet.
+step "Server API: gateway-1's port 8081, not through the proxy" proxy gateway-1
+presence_path=/api/v1/users/alice/presence
+code=$(curl --silent --output /dev/null --max-time 10 --write-out '%{http_code}' "$http_url$presence_path")
+[ "$code" = 404 ] || fail "GET $presence_path through the proxy answered $code, expected 404: the API must not be reachable through it"
+ok "through the proxy: GET $presence_path answers 404"
+code=$(curl --silent --output /dev/null --max-time 10 --write-out '%{http_code}' "$api_url$presence_path")
+[ "$code" = 401 ] || fail "GET $api_url$presence_path without a key answered $code, expected 401"
+ok "GET $api_url$presence_path without a key: 401"
+start=$(clock)
+answer=$(curl --silent --max-time 10 --write-out '\n%{http_code}' -H "Authorization: Bearer $CHAT_API_KEY" "$api_url$presence_path") || true
+code=${answer##*$'\n'}
+body=${answer%$'\n'*}
+[ "$code" = 200 ] || fail "GET $api_url$presence_path with the key answered ${code:-nothing}, expected 200: $body"
+expected='{"user":"alice","online":false,"connections":0}'
+[ "$(jq -cS . <<<"$body" 2>/dev/null)" = "$(jq -cS . <<<"$expected")" ] || fail "GET $api_url$presence_path with the key answered $body, expected $expected"
+ok "with the key (CHAT_API_KEY): 200 $body ($(since "$start") s)"
+
+# --- 8. chat across gateways ------------------------------------------------------------------------
 step "Chat: two users on different gateways" proxy gateway-1 gateway-2 router-1 router-2 presence
 start=$(clock)
 connect alice alice any
@@ -527,7 +569,7 @@ session_wait alice ".event == \"message\" and .from.user == \"bob\" and .to.room
 ok "bob -> lobby: alice got it in $(secs "$sent" "$event_ts") s"
 measure "$(secs "$sent" "$event_ts") s" "room message across gateways, delivered"
 
-# --- 8. a gateway crash -----------------------------------------------------------------------------
+# --- 9. a gateway crash -----------------------------------------------------------------------------
 crashed=${session_gateway[alice]}
 survivor=${session_gateway[bob]}
 step "Crash: $crashed's process killed" "$crashed" "$survivor" presence
@@ -575,7 +617,7 @@ done
 ok "$crashed restarted by its restart policy and healthy again $(since "$killed") s after the kill"
 measure "$(since "$killed") s" "a killed gateway restarted and healthy again"
 
-# --- 9. a rolling restart ---------------------------------------------------------------------------
+# --- 10. a rolling restart ---------------------------------------------------------------------------
 restarted=$survivor
 step "Rolling restart: ${compose_cmd[*]} restart $restarted" "$restarted" "$crashed" proxy
 connect dave dave "on:$crashed"
@@ -615,7 +657,7 @@ for name in bob carol; do
   session_gateway[$name]=$(jq -r 'select(.event == "reconnected") | .gateway' <(tail -n +"$((session_mark[$name] + 1))" "${session_dir[$name]}/out" | cut -d' ' -f2-) | tail -n 1)
 done
 
-# --- 10. down ---------------------------------------------------------------------------------------
+# --- 11. down ---------------------------------------------------------------------------------------
 step "Down: ${compose_cmd[*]} down -v closes every client with 1001 and leaves nothing" gateway-1 gateway-2 proxy
 connect erin erin "on:$restarted"
 ok "erin on $restarted; bob on ${session_gateway[bob]}, carol on ${session_gateway[carol]}, dave on ${session_gateway[dave]}"

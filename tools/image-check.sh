@@ -4,7 +4,8 @@
 # runs them (read-only root, a tmpfs on /tmp, no capabilities, no-new-privileges) and with no
 # network but loopback, so Redis and RabbitMQ are out of reach:
 #   - it runs as the image's non-root user (uid 1654, app);
-#   - /healthz answers 200 and /readyz 503 (alive, not ready without its servers);
+#   - /healthz answers 200 and /readyz 503 (alive, not ready without its servers); the gateway's
+#     /healthz answers on its server API port (8081) too;
 #   - the image's own HEALTHCHECK, run by Docker (every second here), turns it healthy, and turns
 #     a container unhealthy whose service answers on another port than the one it asks;
 #   - SIGTERM (docker stop) ends it with exit code 0;
@@ -132,6 +133,11 @@ check_image() { # image
 
   wait_status "$name" 8080 /healthz 200 120
   ok "/healthz answers 200 ($(since "$start") after docker run, read-only root, no capabilities, no network)"
+  if [ "$service" = gateway ]; then
+    code=$(status "$name" 8081 /healthz)
+    [ "$code" = 200 ] || fail "/healthz on the API port 8081 answered $code, expected 200 (ASPNETCORE_HTTP_PORTS: $(docker exec "$name" printenv ASPNETCORE_HTTP_PORTS))" "$name"
+    ok "/healthz answers 200 on the API port 8081 too (ASPNETCORE_HTTP_PORTS=$(docker exec "$name" printenv ASPNETCORE_HTTP_PORTS))"
+  fi
   user=$(docker exec "$name" sh -c 'echo "$(id -u) $(id -un)"' || true)
   [ "$user" = "1654 app" ] || fail "runs as '$user', expected the image's non-root user 1654 (app)" "$name"
   ok "runs as uid 1654 (app)"

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // What a kustomization runs, for tools/compose-smoke.sh to try against the compose stack's
 // containers of the same images: every container of its workloads, with its image, pull
-// policy, probes and preStop hook, one JSON object a line.
+// policy, declared ports, probes and preStop hook, one JSON object a line.
 //
 //   node tools/deploy-check/k8s-probes.mjs [KUSTOMIZATION FOLDER]     (default: k8s/dev)
 //
@@ -11,6 +11,7 @@
 //
 // Lines:
 //   {"workload":"Deployment/gateway","container":"gateway","image":"…","pullPolicy":"IfNotPresent",
+//    "ports":[{"name":"http","port":8080},{"name":"api","port":8081}],
 //    "checks":[{"what":"readinessProbe","type":"http","port":8080,"path":"/readyz"},
 //              {"what":"livenessProbe","type":"exec","command":["sh","-c","…"]},
 //              {"what":"startupProbe","type":"tcp","port":5672},
@@ -83,6 +84,7 @@ function describe(object, container) {
     container: container.name,
     image: container.image,
     pullPolicy: container.imagePullPolicy ?? (/:latest$|^[^:]+$/.test(container.image ?? '') ? 'Always' : 'IfNotPresent'),
+    ports: (container.ports ?? []).filter((entry) => (entry.protocol ?? 'TCP') === 'TCP').map((entry) => ({ name: entry.name ?? null, port: entry.containerPort })),
     checks,
   };
 }
