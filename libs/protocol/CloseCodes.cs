@@ -52,13 +52,4 @@ public static class CloseCodes
 
     /// <summary>The reason sent with <see cref="InternalError"/>.</summary>
     public const string InternalErrorReason = "internal error";
-
-    /// <summary>
-    /// 4000: a backend disconnected the user through the server API (docs/api.md, "Moderation");
-    /// the reason is the backend's. Clients do not reconnect on their own after it.
-    /// </summary>
-    public const WebSocketCloseStatus DisconnectedByServer = (WebSocketCloseStatus)4000;
-
-    /// <summary>The reason sent with <see cref="DisconnectedByServer"/> when the backend gave none.</summary>
-    public const string DisconnectedByServerReason = "disconnected by the server";
 }
