@@ -14,7 +14,7 @@ namespace ChatPlatform.Client.Api;
 /// </summary>
 /// <example>
 /// <code>
-/// using var api = new ChatApiClient(new Uri("http://127.0.0.1:8081"), Environment.GetEnvironmentVariable("CHAT_API_KEY")!);
+/// using var api = new ChatApiClient(new Uri("http://127.0.0.1:8181"), Environment.GetEnvironmentVariable("CHAT_API_KEY")!);
 /// var sent = await api.PublishAsync(ChatTarget.User("bob"), "billing", new { text = "Your invoice is ready" }, idempotencyKey: "invoice-42");
 /// Console.WriteLine($"{sent.MessageId} reached {sent.Recipients} connections");
 /// </code>
@@ -44,7 +44,7 @@ public sealed class ChatApiClient : IDisposable
     {
     }
 
-    /// <summary>A client of the API at <paramref name="baseAddress"/>, e.g. <c>http://127.0.0.1:8081</c>, with an HTTP client of its own.</summary>
+    /// <summary>A client of the API at <paramref name="baseAddress"/>, e.g. <c>http://127.0.0.1:8181</c>, with an HTTP client of its own.</summary>
     /// <param name="baseAddress">The API's base address: the gateway's API port (<c>Api:Port</c>), not its public one.</param>
     /// <param name="apiKey">The API key (<c>Api:Keys:&lt;name&gt;</c> of the gateways).</param>
     /// <exception cref="ArgumentException"><paramref name="baseAddress"/> is not an absolute http or https address, or <paramref name="apiKey"/> is empty.</exception>

@@ -16,7 +16,7 @@ internal sealed class ApiOptions
 
     public const string KeyVariable = "CHAT_API_KEY";
 
-    public const string DefaultUrl = "http://127.0.0.1:8081";
+    public const string DefaultUrl = "http://127.0.0.1:8181";
 
     private const double MinTimeoutSeconds = 0.001;
     private const double MaxTimeoutSeconds = 3600;
