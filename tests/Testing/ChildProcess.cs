@@ -13,7 +13,7 @@ public sealed class ChildProcess : IDisposable
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly StreamWriter _log;
 
-    private ChildProcess(string name, ProcessStartInfo startInfo)
+    private ChildProcess(string name, ProcessStartInfo startInfo, string? standardInput)
     {
         Name = name;
         LogPath = Path.Combine(Repository.ArtifactsDirectory, $"{name}.log");
@@ -22,6 +22,8 @@ public sealed class ChildProcess : IDisposable
 
         startInfo.RedirectStandardOutput = true;
         startInfo.RedirectStandardError = true;
+        // Only when there is input to give: the services keep the stdin they always had.
+        startInfo.RedirectStandardInput = standardInput is not null;
         startInfo.UseShellExecute = false;
         _process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         _process.OutputDataReceived += (_, e) => Record(e.Data);
@@ -29,6 +31,12 @@ public sealed class ChildProcess : IDisposable
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        if (standardInput is not null)
+        {
+            _log.WriteLine($"---- stdin: {standardInput.TrimEnd().ReplaceLineEndings(" | ")}");
+            _process.StandardInput.Write(standardInput);
+            _process.StandardInput.Close();
+        }
     }
 
     public string Name { get; }
@@ -41,7 +49,8 @@ public sealed class ChildProcess : IDisposable
 
     public IReadOnlyCollection<string> Output => _lines;
 
-    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null)
+    /// <param name="standardInput">Written to the process's stdin, which is then closed; without it, stdin is not redirected.</param>
+    public static ChildProcess Start(string name, string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, string? workingDirectory = null, string? standardInput = null)
     {
         var startInfo = new ProcessStartInfo(fileName) { WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory };
         foreach (var argument in arguments)
@@ -54,7 +63,7 @@ public sealed class ChildProcess : IDisposable
             startInfo.Environment[key] = value;
         }
 
-        return new ChildProcess(name, startInfo);
+        return new ChildProcess(name, startInfo, standardInput);
     }
 
     /// <summary>Where the log file ends now: pass it to <see cref="LinesSince"/> later.</summary>
