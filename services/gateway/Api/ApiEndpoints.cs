@@ -19,6 +19,12 @@ internal static class ApiEndpoints
 
     public const string DocumentName = "v1";
 
+    /// <summary>Where <c>{user}</c> is in <c>/api/v1/users/{user}/…</c>, counting <c>api</c> as 0.</summary>
+    private const int UserSegment = 3;
+
+    /// <summary>Where <c>{user}</c> is in <c>/api/v1/rooms/{room}/users/{user}</c>.</summary>
+    private const int RoomMemberSegment = 5;
+
     /// <summary>Before anything else that answers requests: the page and <c>/ws</c> must not answer on the API port.</summary>
     public static void UseApiPortSeparation(this WebApplication app)
     {
@@ -64,7 +70,7 @@ internal static class ApiEndpoints
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
             .WithName("Publish")
             .WithSummary("Publishes a message to a user, a connection, a room or everyone, from a system sender.");
-        api.MapGet("/users/{user}/presence", (HttpContext context, string user, ServerApi server) => server.UserPresenceAsync(context, user))
+        api.MapGet("/users/{user}/presence", (HttpContext context, string user, ServerApi server) => server.UserPresenceAsync(context, RawPath.Segment(context, UserSegment)))
             .Produces<UserPresenceResponse>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
@@ -76,7 +82,7 @@ internal static class ApiEndpoints
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
             .WithName("GetRoomPresence")
             .WithSummary("The users in a room.");
-        api.MapPost("/users/{user}/disconnect", (HttpContext context, string user, ServerApi server) => server.DisconnectAsync(context, user))
+        api.MapPost("/users/{user}/disconnect", (HttpContext context, string user, ServerApi server) => server.DisconnectAsync(context, RawPath.Segment(context, UserSegment)))
             .Accepts<DisconnectRequest>("application/json")
             .Produces<ModerationResponse>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
@@ -84,7 +90,7 @@ internal static class ApiEndpoints
             .Produces<ApiError>(StatusCodes.Status503ServiceUnavailable)
             .WithName("DisconnectUser")
             .WithSummary("Closes every connection of a user, on every gateway, with close code 4000 and a reason.");
-        api.MapDelete("/rooms/{room}/users/{user}", (HttpContext context, string room, string user, ServerApi server) => server.RemoveFromRoomAsync(context, room, MessageTarget.User(user)))
+        api.MapDelete("/rooms/{room}/users/{user}", (HttpContext context, string room, string user, ServerApi server) => server.RemoveFromRoomAsync(context, room, MessageTarget.User(RawPath.Segment(context, RoomMemberSegment))))
             .Produces<ModerationResponse>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)

@@ -164,6 +164,18 @@ public sealed class ServerApiTests(StackFixture fixture)
     }
 
     [Fact]
+    public async Task A_user_id_holding_a_slash_or_escapes_is_taken_as_the_caller_escaped_it()
+    {
+        using var api = Stack.ApiClient(0);
+
+        var (slash, withSlash, _) = await ServerApi.GetAsync(api, "api/v1/users/team%2Falice/presence");
+        var (percent, withPercent, _) = await ServerApi.GetAsync(api, "api/v1/users/auth0%7Cx%252F/presence");
+
+        Assert.Equal((HttpStatusCode.OK, "team/alice"), (slash, withSlash.GetProperty("user").GetString()));
+        Assert.Equal((HttpStatusCode.OK, "auth0|x%2F"), (percent, withPercent.GetProperty("user").GetString()));
+    }
+
+    [Fact]
     public async Task Disconnecting_a_user_closes_every_connection_on_every_gateway_with_4000_and_the_reason()
     {
         var bobName = Names.Unique("bob");
