@@ -4,7 +4,9 @@ using ChatPlatform.Protocol;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.OpenApi;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 
 namespace ChatPlatform.Gateway.Api;
 
@@ -60,7 +62,7 @@ internal static class ApiEndpoints
 
         var api = app.MapGroup(Prefix).AddEndpointFilter(AuthenticateAsync);
         api.MapPost("/publish", (HttpContext context, ServerApi server) => server.PublishAsync(context))
-            .Accepts<PublishRequest>("application/json")
+            .AddOpenApiOperationTransformer(JsonBody<PublishRequest>(required: true))
             .Produces<PublishResponse>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
@@ -83,7 +85,7 @@ internal static class ApiEndpoints
             .WithName("GetRoomPresence")
             .WithSummary("The users in a room.");
         api.MapPost("/users/{user}/disconnect", (HttpContext context, string user, ServerApi server) => server.DisconnectAsync(context, RawPath.Segment(context, UserSegment)))
-            .Accepts<DisconnectRequest>("application/json")
+            .AddOpenApiOperationTransformer(JsonBody<DisconnectRequest>(required: false))
             .Produces<ModerationResponse>()
             .Produces<ApiError>(StatusCodes.Status400BadRequest)
             .Produces<ApiError>(StatusCodes.Status404NotFound)
@@ -105,6 +107,22 @@ internal static class ApiEndpoints
             .WithName("RemoveConnectionFromRoom")
             .WithSummary("Takes one connection out of a room.");
     }
+
+    /// <summary>
+    /// Describes a JSON request body in the OpenAPI document only. Not <c>Accepts</c>, which would
+    /// also refuse a body sent without <c>Content-Type: application/json</c> (415, as from
+    /// <c>curl -d</c>): the body is read as JSON whatever its declared type, and a bad one is
+    /// answered with a <c>bad_request</c> saying why.
+    /// </summary>
+    private static Func<OpenApiOperation, OpenApiOperationTransformerContext, CancellationToken, Task> JsonBody<T>(bool required) =>
+        async (operation, context, cancellationToken) => operation.RequestBody = new OpenApiRequestBody
+        {
+            Required = required,
+            Content = new Dictionary<string, OpenApiMediaType>
+            {
+                ["application/json"] = new() { Schema = await context.GetOrCreateSchemaAsync(typeof(T), cancellationToken: cancellationToken) },
+            },
+        };
 
     /// <summary>401 with nothing more for any request without a configured key; then the key's rate limit.</summary>
     private static async ValueTask<object?> AuthenticateAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)

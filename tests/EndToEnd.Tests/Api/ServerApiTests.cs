@@ -345,6 +345,22 @@ public sealed class ServerApiTests(StackFixture fixture)
     }
 
     [Fact]
+    public async Task A_publish_is_read_as_json_whatever_content_type_it_declares()
+    {
+        await using var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
+        using var api = Stack.ApiClient(0);
+
+        // What curl -d sends.
+        var (status, answer, _) = await ServerApi.SendAsync(api, new HttpRequestMessage(HttpMethod.Post, "api/v1/publish")
+        {
+            Content = new StringContent($$$"""{"to":{"user":"{{{bob.User}}}"},"from":"billing","body":{"text":"form"}}""", System.Text.Encoding.UTF8, "application/x-www-form-urlencoded"),
+        });
+
+        Assert.Equal((HttpStatusCode.OK, 1), (status, answer.GetProperty("recipients").GetInt32()));
+        await bob.ExpectAsync(frame => ServerApi.IsSystemMessage(frame, "form"), "the message");
+    }
+
+    [Fact]
     public async Task A_publish_over_the_size_limit_gets_413_too_large_and_is_not_delivered()
     {
         await using var bob = await Stack.ConnectAsync(0, Names.Unique("bob"));
@@ -386,6 +402,7 @@ public sealed class ServerApiTests(StackFixture fixture)
             paths.EnumerateObject().Select(path => path.Name).Order(StringComparer.Ordinal));
         Assert.True(paths.GetProperty("/api/v1/publish").TryGetProperty("post", out var publish));
         Assert.True(publish.GetProperty("responses").TryGetProperty("429", out _));
+        Assert.True(publish.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
     }
 
     [Fact]
