@@ -47,7 +47,12 @@ public sealed class GatewayFailureTests(DisruptionFixture fixture, ITestOutputHe
             "gateway-2's connections left the registry");
         output.WriteLine($"registry cleared {gone.TotalMilliseconds:0} ms after the kill");
 
-        // Stored for bob, who can resume his session on another gateway.
+        // Stored for bob, who can resume his session on another gateway: once presence has purged
+        // the retired connections, which ends their sessions (a moment after they leave the registry).
+        await Eventually.HoldsAsync(
+            () => fixture.Redis.GetDatabase().KeyExistsAsync(Contracts.RedisNames.Resumable(bob.User)),
+            Slack,
+            "bob's session became resumable");
         var reply = await alice.SendAndWaitAsync(new { user = bob.User }, "still there?");
         Assert.Equal(("ack", 0, true), (reply.GetProperty("type").GetString(), reply.GetProperty("recipients").GetInt32(), reply.GetProperty("stored").GetBoolean()));
         await bob.DisposeAsync();
