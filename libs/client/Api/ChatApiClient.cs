@@ -84,14 +84,14 @@ public sealed class ChatApiClient : IDisposable
     /// <param name="from">The system sender recipients see: 1-64 letters, digits, <c>-</c>, <c>_</c> and <c>.</c>.</param>
     /// <param name="body">The message body, serialized with <see cref="SerializerOptions"/>.</param>
     /// <param name="idempotencyKey">
-    /// An <c>Idempotency-Key</c> (1-128 printable ASCII characters): the same request repeated with
+    /// An <c>Idempotency-Key</c> (1-128 printable ASCII characters, no spaces): the same request repeated with
     /// it within the API's window is not delivered again, and answers with
     /// <see cref="PublishResult.Replayed"/> set. Use it to retry safely after a timeout or an
     /// <c>unavailable</c> that says the message may have been delivered.
     /// </param>
     /// <param name="cancellationToken">Stops waiting for the answer (the message may still be delivered).</param>
     /// <returns>The message id, how many connections it was handed to, whether it was stored, and whether the answer is a replay.</returns>
-    /// <exception cref="ArgumentException"><paramref name="from"/> is empty, or <paramref name="idempotencyKey"/> is empty, too long or not printable ASCII.</exception>
+    /// <exception cref="ArgumentException"><paramref name="from"/> is empty, or <paramref name="idempotencyKey"/> is empty, too long, or holds a space or anything but printable ASCII.</exception>
     /// <exception cref="ChatException">
     /// <c>bad_request</c> (400), <c>unauthorized</c> (401), <c>offline</c> (404: the user or connection
     /// has no live connection), <c>conflict</c> (409: the same idempotency key is in flight),
@@ -225,9 +225,9 @@ public sealed class ChatApiClient : IDisposable
     private static void CheckIdempotencyKey(string key)
     {
         // Printable ASCII only: anything else could not go in a header, or could split it.
-        if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is < ' ' or > '~'))
+        if (key.Length is 0 or > MaxIdempotencyKeyLength || key.Any(c => c is <= ' ' or > '~'))
         {
-            throw new ArgumentException($"An idempotency key is 1-{MaxIdempotencyKeyLength} printable ASCII characters.", nameof(key));
+            throw new ArgumentException($"An idempotency key is 1-{MaxIdempotencyKeyLength} printable ASCII characters, no spaces.", nameof(key));
         }
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using ChatPlatform.Gateway.Protocol;
 
 namespace ChatPlatform.Gateway.Api;
 
@@ -39,7 +40,7 @@ internal sealed class ApiOptions : IValidatableObject
     {
         foreach (var (name, key) in Keys)
         {
-            if (!ApiNames.IsValidKeyName(name))
+            if (!NameRules.IsValidSystemName(name))
             {
                 yield return new ValidationResult($"Api:Keys: the key name '{name}' is not 1-64 letters, digits, '-', '_' or '.'.", [nameof(Keys)]);
             }

@@ -11,9 +11,15 @@ namespace ChatPlatform.Gateway.Api;
 /// </summary>
 internal sealed class IdempotencyStore(IConnectionMultiplexer redis, IOptions<ApiOptions> options, IOptions<GatewayOptions> gateway)
 {
+    public const int MaxKeyLength = 128;
+
     private const string InFlightMarker = "~";
 
     private readonly TimeSpan _claimTtl = gateway.Value.AckTimeout + TimeSpan.FromSeconds(10);
+
+    /// <summary>An <c>Idempotency-Key</c>: 1-128 printable ASCII characters, no spaces.</summary>
+    public static bool IsValidKey(ReadOnlySpan<char> key) =>
+        key.Length is > 0 and <= MaxKeyLength && !key.ContainsAnyExceptInRange('!', '~');
 
     /// <exception cref="RedisException">Redis is unreachable.</exception>
     public async Task<IdempotencyClaim> ClaimAsync(string keyName, string idempotencyKey)

@@ -40,7 +40,7 @@ internal static class PublishRequestReader
                 {
                     reader.Read();
                     from = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-                    if (from is null || !ApiNames.IsValidSystemSender(from))
+                    if (from is null || !NameRules.IsValidSystemName(from))
                     {
                         reader.Skip();
                         from = null;

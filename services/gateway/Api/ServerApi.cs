@@ -32,8 +32,6 @@ internal sealed class ServerApi(
     /// <summary>The longest close reason: a close frame holds 123 bytes of it.</summary>
     private const int MaxReasonBytes = 123;
 
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-
     public async Task<IResult> PublishAsync(HttpContext context)
     {
         var keyName = ApiCaller.KeyName(context);
@@ -49,9 +47,9 @@ internal sealed class ServerApi(
         }
 
         string? idempotencyKey = context.Request.Headers[IdempotencyKeyHeader];
-        if (idempotencyKey is not null && !ApiNames.IsValidIdempotencyKey(idempotencyKey))
+        if (idempotencyKey is not null && !IdempotencyStore.IsValidKey(idempotencyKey))
         {
-            return Error(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, $"{IdempotencyKeyHeader} must be 1-{ApiNames.MaxIdempotencyKeyLength} printable ASCII characters without spaces");
+            return Error(StatusCodes.Status400BadRequest, ErrorCodes.BadRequest, $"{IdempotencyKeyHeader} must be 1-{IdempotencyStore.MaxKeyLength} printable ASCII characters without spaces");
         }
 
         if (idempotencyKey is null)
@@ -87,7 +85,7 @@ internal sealed class ServerApi(
         {
             if (reply.Outcome is not null || reply.MayHaveTakenEffect)
             {
-                await idempotency.RememberAsync(keyName, idempotencyKey, answer.Status, JsonSerializer.Serialize(answer.Value, Json));
+                await idempotency.RememberAsync(keyName, idempotencyKey, answer.Status, JsonSerializer.Serialize(answer.Value, JsonSerializerOptions.Web));
             }
             else
             {
@@ -112,7 +110,7 @@ internal sealed class ServerApi(
 
         var reply = await AskAsync(ApiCaller.KeyName(context), MessageTarget.User(user), context.RequestAborted);
         return reply.Presence is { } answer
-            ? Results.Json(new UserPresenceResponse(user, answer.Connections > 0, answer.Connections), Json)
+            ? Results.Json(new UserPresenceResponse(user, answer.Connections > 0, answer.Connections), JsonSerializerOptions.Web)
             : Failure(reply);
     }
 
@@ -125,7 +123,7 @@ internal sealed class ServerApi(
 
         var reply = await AskAsync(ApiCaller.KeyName(context), MessageTarget.Room(room), context.RequestAborted);
         return reply.Presence is { } answer
-            ? Results.Json(new RoomPresenceResponse(room, answer.Users), Json)
+            ? Results.Json(new RoomPresenceResponse(room, answer.Users), JsonSerializerOptions.Web)
             : Failure(reply);
     }
 
@@ -148,7 +146,7 @@ internal sealed class ServerApi(
             DisconnectRequest? request;
             try
             {
-                request = JsonSerializer.Deserialize<DisconnectRequest>(content.Bytes.Span, Json);
+                request = JsonSerializer.Deserialize<DisconnectRequest>(content.Bytes.Span, JsonSerializerOptions.Web);
             }
             catch (JsonException)
             {
@@ -230,14 +228,14 @@ internal sealed class ServerApi(
         : (StatusOf(reply.ErrorCode!), new ApiError(reply.ErrorCode!, reply.ErrorMessage!));
 
     private static IResult ModerationResult(RouterReply reply) => reply.Outcome is { } outcome
-        ? Results.Json(new ModerationResponse(outcome.Recipients), Json)
+        ? Results.Json(new ModerationResponse(outcome.Recipients), JsonSerializerOptions.Web)
         : Failure(reply);
 
     private static IResult Failure(RouterReply reply) => Error(StatusOf(reply.ErrorCode!), reply.ErrorCode!, reply.ErrorMessage!);
 
-    private static IResult ToResult((int Status, object Value) answer) => Results.Json(answer.Value, Json, statusCode: answer.Status);
+    private static IResult ToResult((int Status, object Value) answer) => Results.Json(answer.Value, JsonSerializerOptions.Web, statusCode: answer.Status);
 
-    public static IResult Error(int status, string code, string message) => Results.Json(new ApiError(code, message), Json, statusCode: status);
+    public static IResult Error(int status, string code, string message) => Results.Json(new ApiError(code, message), JsonSerializerOptions.Web, statusCode: status);
 
     /// <summary>The HTTP status of an error code (docs/api.md, "Errors").</summary>
     public static int StatusOf(string code) => code switch

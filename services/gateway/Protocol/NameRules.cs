@@ -5,7 +5,7 @@ using ChatPlatform.Contracts.DataPlane;
 
 namespace ChatPlatform.Gateway.Protocol;
 
-/// <summary>What user ids, connection ids and room names may look like.</summary>
+/// <summary>What user ids, connection ids, room names and the server API's names may look like.</summary>
 internal static class NameRules
 {
     public const int MaxUserLength = 128;
@@ -50,6 +50,13 @@ internal static class NameRules
     public static bool IsValidDevelopmentUser(ReadOnlySpan<char> name) => IsValidName(name, MaxDevelopmentUserLength, allowColon: false);
 
     public static bool IsValidConnectionId(ReadOnlySpan<char> id) => IsValidName(id, MaxConnectionIdLength, allowColon: false);
+
+    /// <summary>
+    /// A server API name: an API key's, or the system sender of a publish (docs/api.md). The same
+    /// rule as a development user's; no <c>:</c>, so a key name can end a Redis key and its
+    /// requests' connection id <c>api:{name}</c> is never a real connection's.
+    /// </summary>
+    public static bool IsValidSystemName(ReadOnlySpan<char> name) => IsValidName(name, MaxDevelopmentUserLength, allowColon: false);
 
     /// <summary>Letters, digits, <c>-</c>, <c>_</c>, <c>.</c> and <c>:</c>, 1 to 128 of them.</summary>
     public static bool IsValidRoom(ReadOnlySpan<char> name) => IsValidName(name, MaxRoomLength, allowColon: true);

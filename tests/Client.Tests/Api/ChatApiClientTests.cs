@@ -55,17 +55,18 @@ public sealed class ChatApiClientTests
         using var client = new ChatApiClient(api.Url, FakeApi.Key);
         using var body = JsonDocument.Parse("""[1, "two", {"Three" : null}]""");
 
-        var result = await client.PublishAsync(ChatTarget.User("bob"), "billing", body.RootElement, idempotencyKey: "invoice-42 / retry");
+        var result = await client.PublishAsync(ChatTarget.User("bob"), "billing", body.RootElement, idempotencyKey: "invoice-42/retry");
 
         Assert.True(result.Replayed);
         var request = Assert.Single(api.Requests);
-        Assert.Equal("invoice-42 / retry", request.IdempotencyKey);
+        Assert.Equal("invoice-42/retry", request.IdempotencyKey);
         Assert.Equal("""[1,"two",{"Three":null}]""", request.Json.GetProperty("body").GetRawText());
     }
 
     [Theory]
     [InlineData("")]
     [InlineData("new\nline")]
+    [InlineData("with space")]
     [InlineData("ключ")]
     public async Task An_idempotency_key_that_is_not_1_to_128_printable_ascii_characters_is_refused_unsent(string key)
     {

@@ -18,9 +18,6 @@ internal sealed class ApiOptions
 
     public const string DefaultUrl = "http://127.0.0.1:8181";
 
-    private const double MinTimeoutSeconds = 0.001;
-    private const double MaxTimeoutSeconds = 3600;
-
     private readonly Option<string?> _url = new("--api-url")
     {
         Description = $"The server API's base address, a gateway's API port (default: {UrlVariable}, else {DefaultUrl})",
@@ -31,11 +28,7 @@ internal sealed class ApiOptions
         Description = $"Read the API key from this file (default: the {KeyVariable} environment variable)",
     };
 
-    private readonly Option<double> _timeout = new("--timeout")
-    {
-        Description = "Seconds to wait for the API's answer",
-        DefaultValueFactory = _ => 30,
-    };
+    private readonly Option<double> _timeout = TimeoutOption.Create("Seconds to wait for the API's answer");
 
     public void AddTo(Command command)
     {
@@ -48,14 +41,6 @@ internal sealed class ApiOptions
             if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
             {
                 result.AddError($"--api-url must be an http:// or https:// address: {url}");
-            }
-        });
-        _timeout.Validators.Add(result =>
-        {
-            var seconds = result.GetValueOrDefault<double>();
-            if (!(seconds >= MinTimeoutSeconds && seconds <= MaxTimeoutSeconds))
-            {
-                result.AddError($"--timeout must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds} seconds.");
             }
         });
     }

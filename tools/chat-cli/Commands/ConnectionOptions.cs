@@ -22,14 +22,7 @@ internal sealed class ConnectionOptions
         Description = "Connect with this JWT (Authorization: Bearer); CHAT_TOKEN if neither --user nor --token is given",
     };
 
-    private const double MinTimeoutSeconds = 0.001;
-    private const double MaxTimeoutSeconds = 3600;
-
-    private readonly Option<double> _timeout = new("--timeout")
-    {
-        Description = "Seconds a command waits for the gateway's answer",
-        DefaultValueFactory = _ => 30,
-    };
+    private readonly Option<double> _timeout = TimeoutOption.Create("Seconds a command waits for the gateway's answer");
 
     public void AddTo(Command command)
     {
@@ -52,16 +45,6 @@ internal sealed class ConnectionOptions
                 {
                     result.AddError($"--url must be a ws:// or wss:// address: {url}");
                 }
-            }
-        });
-        _timeout.Validators.Add(result =>
-        {
-            // An hour is far past any answer worth waiting for, and NaN, huge or tiny values would
-            // make every call fail or overflow later.
-            var seconds = result.GetValueOrDefault<double>();
-            if (!(seconds >= MinTimeoutSeconds && seconds <= MaxTimeoutSeconds))
-            {
-                result.AddError($"--timeout must be between {MinTimeoutSeconds} and {MaxTimeoutSeconds} seconds.");
             }
         });
     }
