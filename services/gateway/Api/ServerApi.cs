@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using ChatPlatform.Contracts.DataPlane;
 using ChatPlatform.Gateway.Api.Models;
@@ -28,6 +29,12 @@ internal sealed class ServerApi(
 
     /// <summary>Marks an answer given again for a repeated idempotency key.</summary>
     public const string ReplayedHeader = "Idempotent-Replayed";
+
+    /// <summary>
+    /// The web defaults, without escaping <c>"</c>, <c>'</c> and the like as <c>\u0022</c>: answers
+    /// are JSON for programs and people reading curl's output, never HTML.
+    /// </summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerOptions.Web) { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>The longest close reason: a close frame holds 123 bytes of it.</summary>
     private const int MaxReasonBytes = 123;
@@ -85,7 +92,7 @@ internal sealed class ServerApi(
         {
             if (reply.Outcome is not null || reply.MayHaveTakenEffect)
             {
-                await idempotency.RememberAsync(keyName, idempotencyKey, answer.Status, JsonSerializer.Serialize(answer.Value, JsonSerializerOptions.Web));
+                await idempotency.RememberAsync(keyName, idempotencyKey, answer.Status, JsonSerializer.Serialize(answer.Value, Json));
             }
             else
             {
@@ -110,7 +117,7 @@ internal sealed class ServerApi(
 
         var reply = await AskAsync(ApiCaller.KeyName(context), MessageTarget.User(user), context.RequestAborted);
         return reply.Presence is { } answer
-            ? Results.Json(new UserPresenceResponse(user, answer.Connections > 0, answer.Connections), JsonSerializerOptions.Web)
+            ? Results.Json(new UserPresenceResponse(user, answer.Connections > 0, answer.Connections), Json)
             : Failure(reply);
     }
 
@@ -123,7 +130,7 @@ internal sealed class ServerApi(
 
         var reply = await AskAsync(ApiCaller.KeyName(context), MessageTarget.Room(room), context.RequestAborted);
         return reply.Presence is { } answer
-            ? Results.Json(new RoomPresenceResponse(room, answer.Users), JsonSerializerOptions.Web)
+            ? Results.Json(new RoomPresenceResponse(room, answer.Users), Json)
             : Failure(reply);
     }
 
@@ -146,7 +153,7 @@ internal sealed class ServerApi(
             DisconnectRequest? request;
             try
             {
-                request = JsonSerializer.Deserialize<DisconnectRequest>(content.Bytes.Span, JsonSerializerOptions.Web);
+                request = JsonSerializer.Deserialize<DisconnectRequest>(content.Bytes.Span, Json);
             }
             catch (JsonException)
             {
@@ -228,14 +235,14 @@ internal sealed class ServerApi(
         : (StatusOf(reply.ErrorCode!), new ApiError(reply.ErrorCode!, reply.ErrorMessage!));
 
     private static IResult ModerationResult(RouterReply reply) => reply.Outcome is { } outcome
-        ? Results.Json(new ModerationResponse(outcome.Recipients), JsonSerializerOptions.Web)
+        ? Results.Json(new ModerationResponse(outcome.Recipients), Json)
         : Failure(reply);
 
     private static IResult Failure(RouterReply reply) => Error(StatusOf(reply.ErrorCode!), reply.ErrorCode!, reply.ErrorMessage!);
 
-    private static IResult ToResult((int Status, object Value) answer) => Results.Json(answer.Value, JsonSerializerOptions.Web, statusCode: answer.Status);
+    private static IResult ToResult((int Status, object Value) answer) => Results.Json(answer.Value, Json, statusCode: answer.Status);
 
-    public static IResult Error(int status, string code, string message) => Results.Json(new ApiError(code, message), JsonSerializerOptions.Web, statusCode: status);
+    public static IResult Error(int status, string code, string message) => Results.Json(new ApiError(code, message), Json, statusCode: status);
 
     /// <summary>The HTTP status of an error code (docs/api.md, "Errors").</summary>
     public static int StatusOf(string code) => code switch

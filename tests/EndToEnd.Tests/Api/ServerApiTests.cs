@@ -334,7 +334,7 @@ public sealed class ServerApiTests(StackFixture fixture)
     {
         using var api = Stack.ApiClient(0);
 
-        var (status, body, _) = await ServerApi.SendAsync(api, new HttpRequestMessage(HttpMethod.Post, "api/v1/publish")
+        var (status, body, response) = await ServerApi.SendAsync(api, new HttpRequestMessage(HttpMethod.Post, "api/v1/publish")
         {
             Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json"),
         });
@@ -342,6 +342,7 @@ public sealed class ServerApiTests(StackFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Equal("bad_request", body.GetProperty("code").GetString());
         Assert.Contains(problem, body.GetProperty("message").GetString());
+        Assert.DoesNotContain("\\u0022", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
